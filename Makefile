@@ -1,0 +1,51 @@
+# The two commands: `make run` (the portal, a worker and the scheduler) and `make test` (the suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev system-deps translations lint format bench-orders clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+translations: install
+	$(MANAGE) compiletranslations
+
+## make run: install, migrate, compile translations, load demo data, serve with worker and beat.
+run: install translations
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) rundev
+
+## make test: install what the suite needs (system packages when root on Debian) and run it all.
+test: install-dev system-deps
+	$(MANAGE) compiletranslations
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Models of the branding domain; see ARCHITECTURE.md."""

@@ -1,0 +1,40 @@
+"""Who may open a page of the merchant portal.
+
+`member_required` lets in members of an approved (active) merchant only, and sets
+`request.merchant` and `request.membership`: every merchant view reads from `request.merchant`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from merchants.selectors import current_membership
+
+
+def member_required(view: Callable[..., HttpResponse] | None = None, *, roles: Iterable[str] | None = None) -> Any:
+    """Decorator: the signed-in user must be a member (with one of `roles`, if given)."""
+
+    def decorator(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = current_membership(user=request.user, session=request.session)
+            if membership is None:
+                return render(request, "merchants/no_portal_access.html", status=403)
+            if roles is not None and membership.role not in set(roles):
+                raise PermissionDenied
+            request.membership = membership  # type: ignore[attr-defined]
+            request.merchant = membership.merchant  # type: ignore[attr-defined]
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

@@ -1,0 +1,1 @@
+"""Models of the payments domain; see ARCHITECTURE.md."""

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# System packages the test suite needs on Debian: WeasyPrint's fast font subsetting, fonts with
+# Arabic, PDF tools to read rendered PDFs back, gettext, a QR decoder, and Chromium for browser tests.
+# As root on Debian, installs what is missing; otherwise prints the command to run.
+set -euo pipefail
+
+PACKAGES=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core
+          poppler-utils gettext zbar-tools libzbar0 chromium)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+else
+  echo "Not a Debian system: install the equivalents of: ${PACKAGES[*]}" >&2
+  exit 0
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Missing system packages. Run:" >&2
+  echo "  sudo apt-get install -y ${missing[*]}" >&2
+fi

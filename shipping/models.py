@@ -1,0 +1,1 @@
+"""Models of the shipping domain; see ARCHITECTURE.md."""
