@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -78,3 +79,61 @@ def _celery_eager():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def staff_client(client):
+    """`staff_client("reviewer")`: the test client signed in as staff with that role, second factor verified.
+
+    Signs in through the session as the real two-step login leaves it (user + verified OTP device),
+    so admin pages behave as for a real staff member; the login flow itself is tested separately.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.staff import create_staff_member
+
+    def sign_in(*roles: str, email: str | None = None):
+        creds = create_staff_member(email=email or f"{'-'.join(roles)}@store.test", roles=list(roles))
+        user = get_user_model().objects.get(email=creds.email)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+        session.save()
+        client.staff_user = user
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download needed)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page per test."""
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
