@@ -197,7 +197,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded files are private: kept outside any public URL and served by access-checked views.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# No URL pattern serves this prefix: files go out only through access-checked views.
+MEDIA_URL = "/_private/"
 
 # Email: console in development, SMTP in production (EMAIL_URL, e.g. smtp://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
