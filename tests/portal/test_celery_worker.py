@@ -1,0 +1,76 @@
+"""A real Celery worker process, on the real Redis broker, runs a task end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import app
+from portal.tasks import ping
+
+
+def database_url_of_this_test() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_queue():
+    """Start one worker process listening on a queue of its own; stop it after the test."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url_of_this_test(), "REDIS_URL": settings.REDIS_URL}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "1",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname={queue}@%h",
+            "-l",
+            "WARNING",
+        ],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+    )
+    app.conf.task_always_eager = False
+    yield queue
+    app.conf.task_always_eager = True
+    worker.terminate()
+    worker.wait(timeout=30)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_against_the_test_database(worker_queue):
+    token = uuid.uuid4().hex
+    result = ping.apply_async(args=[token], queue=worker_queue)
+    answer = result.get(timeout=60)
+    assert answer == {"token": token, "database": "postgresql", "name": connection.settings_dict["NAME"]}
+
+
+def test_celery_is_configured_for_reliability():
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_serializer == "json" and conf.accept_content == ["json"]
+    assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
+    # Longer than any countdown we use, so Redis never hands a waiting task to a second worker.
+    assert conf.broker_transport_options["visibility_timeout"] >= 12 * 3600
+    assert ping.delay_on_commit  # DjangoTask: enqueued only once the transaction commits
