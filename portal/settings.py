@@ -222,10 +222,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
             "data_folder_in": str(_queue),
             "data_folder_out": str(_queue),
             "processed_folder": str(VAR_DIR / "celery" / "processed"),
+            "control_folder": str(VAR_DIR / "celery" / "control"),
             "store_processed": False,
         }
     )
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
