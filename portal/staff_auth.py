@@ -88,7 +88,8 @@ def _finish_login(request: HttpRequest, user: Any, device: Any) -> None:
 
 def password_step(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
     """Step 1: email and password."""
-    if request.user.is_authenticated and request.user.is_staff and request.user.is_verified():
+    # is_verified() is added to the user by django_otp.middleware.OTPMiddleware.
+    if request.user.is_authenticated and request.user.is_staff and request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(_safe_next(request))
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
