@@ -16,6 +16,7 @@ CATEGORIES = [
     ("home", "Home and lighting", "Maison et luminaires", "المنزل والإنارة"),
 ]
 
+# fmt: off
 # sku, category, English, French, Arabic, pack size, SAR price, min qty, step, HS code, stock
 PRODUCTS = [
     ("ARG-COS-050", "argan-oil", "Cosmetic argan oil 50 ml", "Huile d'argan cosmétique 50 ml", "زيت أركان تجميلي 50 مل", "24 × 50 ml", "432.00", 2, 1, "151590", "in_stock"),
@@ -60,6 +61,7 @@ PRODUCTS = [
     ("HOM-TRY-BRS", "home", "Engraved brass tray 50 cm", "Plateau en laiton gravé 50 cm", "صينية نحاسية منقوشة 50 سم", "4 pieces", "480.00", 1, 1, "741810", "in_stock"),
     ("HOM-CDL-CED", "home", "Cedar wood candle holder", "Bougeoir en bois de cèdre", "حامل شموع من خشب الأرز", "12 pieces", "300.00", 1, 1, "442190", "in_stock"),
 ]
+# fmt: on
 
 
 def _description(name: str, pack: str, language: str) -> str:
@@ -82,7 +84,9 @@ def seed() -> int:
             sku=sku,
             defaults={
                 "category": categories[category],
-                "name_en": en, "name_fr": fr, "name_ar": ar,
+                "name_en": en,
+                "name_fr": fr,
+                "name_ar": ar,
                 "description_en": _description(en, pack, "en"),
                 "description_fr": _description(fr, pack, "fr"),
                 "description_ar": _description(ar, pack, "ar"),
