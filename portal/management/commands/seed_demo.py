@@ -1,0 +1,34 @@
+"""`python manage.py seed_demo`: demo data for `make run`; idempotent (run twice, same data).
+
+A command sits above the apps, so it may call each one's `demo.seed()`.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import merchants.demo
+import orders.demo
+from orders.models import Product
+from portal.demo import seed_staff
+
+
+class Command(BaseCommand):
+    help = "Load demo data (catalogue, staff per role, two approved merchants) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            staff = seed_staff()
+            orders.demo.seed()
+            members = merchants.demo.seed()
+        products = Product.objects.filter(is_active=True).count()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {products} products, {len(members)} merchant members."))
+        self.stdout.write("\nStaff admin: http://127.0.0.1:8000/admin/ (password, then a TOTP or backup code)")
+        for role, creds in staff:
+            self.stdout.write(f"  {role:<10} {creds.email}  password: {creds.password}")
+            self.stdout.write(f"             TOTP: {creds.otpauth_uri}")
+            self.stdout.write(f"             backup codes: {' '.join(creds.backup_codes)}")
+        self.stdout.write("\nMerchant portal: http://127.0.0.1:8000/accounts/login/")
+        for email, code, role in members:
+            self.stdout.write(f"  {email:<18} {code} ({role})  password: {merchants.demo.DEMO_PASSWORD}")
