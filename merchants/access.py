@@ -10,10 +10,13 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from merchants.selectors import current_membership
 
@@ -31,6 +34,9 @@ def member_required(view: Callable[..., HttpResponse] | None = None, *, roles: I
                 return render(request, "merchants/no_portal_access.html", status=403)
             if roles is not None and membership.role not in set(roles):
                 raise PermissionDenied
+            if membership.merchant.require_two_factor and not is_mfa_enabled(request.user):
+                messages.warning(request, _("Your company requires two-factor authentication: set it up to continue."))
+                return redirect("mfa_activate_totp")
             request.membership = membership  # type: ignore[attr-defined]
             request.merchant = membership.merchant  # type: ignore[attr-defined]
             return func(request, *args, **kwargs)

@@ -1,10 +1,22 @@
-"""Staff admin of people and companies."""
+"""Staff admin of people and companies, and the review of applications."""
 
-from django.contrib import admin
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from merchants.models import User
+from merchants import services
+from merchants.forms import ReviewNoteForm
+from merchants.models import Application, ApplicationEvent, Membership, Merchant, MerchantSettingChange, User
+from portal.http import client_ip
 
 
 @admin.register(User)
@@ -21,3 +33,176 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class SettingChangeInline(admin.TabularInline):
+    model = MerchantSettingChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("setting", "old_value", "new_value", "by", "ip_address", "at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    list_display = ("code", "legal_name", "trade_name", "country", "currency", "status", "created_at")
+    list_filter = ("status", "country")
+    search_fields = ("code", "legal_name", "trade_name")
+    readonly_fields = ("code", "created_at", "may_name_as_partner")
+    inlines = (MembershipInline, SettingChangeInline)
+
+
+class EventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "by", "note", "ip_address", "at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """Reviewers land on the queue: submitted applications, oldest first."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("queue", _("Review queue")), *Application.Status.choices, ("all", _("All"))]
+
+    def choices(self, changelist: Any):  # noqa: ANN201 - Django's generator of filter links
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "queue") == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value() or "queue"
+        if value == "queue":
+            return queryset.filter(status=Application.Status.SUBMITTED)
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ("pk", "legal_name", "country", "status", "submitted_at", "decided_at")
+    list_filter = (QueueFilter, "country")
+    search_fields = ("legal_name", "trade_name", "registration_number", "vat_number")
+    ordering = ("submitted_at", "pk")
+    inlines = (EventInline,)
+    change_form_template = "admin/merchants/application/change_form.html"
+    fields = (
+        "status",
+        "applicant",
+        "legal_name",
+        "trade_name",
+        "country",
+        "registration_number",
+        "vat_number",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "website",
+        "product_interests",
+        "expected_monthly_volume",
+        "language",
+        "question",
+        "answer",
+        "rejection_reason",
+        "merchant",
+        "submitted_at",
+        "decided_at",
+        "document_links",
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Reviewers decide through the actions below; nobody edits what the applicant sent.
+        return self.fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("Supporting documents"))
+    def document_links(self, obj: Application) -> str:
+        return (
+            format_html_join(
+                format_html("<br>"),
+                '<a href="{}">{}</a>',
+                ((reverse("merchants:document", args=[d.pk]), d.original_name) for d in obj.documents.all()),
+            )
+            or "—"
+        )
+
+    def get_urls(self) -> list:
+        decide = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", decide(self.approve_view), name="merchants_application_approve"),
+            path("<int:pk>/reject/", decide(self.note_view), {"action": "reject"}, name="merchants_application_reject"),
+            path("<int:pk>/ask/", decide(self.note_view), {"action": "ask"}, name="merchants_application_ask"),
+            *super().get_urls(),
+        ]
+
+    def _decidable(self, request: HttpRequest, pk: int) -> Application:
+        if not request.user.has_perm("merchants.decide_application"):
+            raise PermissionDenied
+        return get_object_or_404(Application, pk=pk)
+
+    def _back(self, application: Application) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:merchants_application_change", args=[application.pk]))
+
+    def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        application = self._decidable(request, pk)
+        if request.method != "POST":
+            return self._back(application)
+        try:
+            merchant = services.approve_application(
+                application_id=application.pk, reviewer=request.user, ip=client_ip(request)
+            )
+        except services.MerchantsError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+        else:
+            self.message_user(request, _("Approved: merchant %(code)s created.") % {"code": merchant.code})
+        return self._back(application)
+
+    def note_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        application = self._decidable(request, pk)
+        form = ReviewNoteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            text, ip = form.cleaned_data["text"], client_ip(request)
+            try:
+                if action == "reject":
+                    services.reject_application(application_id=pk, reviewer=request.user, reason=text, ip=ip)
+                else:
+                    services.ask_for_information(application_id=pk, reviewer=request.user, question=text, ip=ip)
+            except services.MerchantsError as exc:
+                self.message_user(request, str(exc.message), messages.ERROR)
+            else:
+                self.message_user(request, _("Done. The applicant has been emailed."))
+            return self._back(application)
+        title = _("Reject the application") if action == "reject" else _("Ask the applicant for more information")
+        label = _("Reason (the applicant sees it)") if action == "reject" else _("Your question")
+        form.fields["text"].label = label
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "application": application,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/merchants/application/note.html", context)

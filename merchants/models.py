@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from encrypted_model_fields.fields import EncryptedCharField
+from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -104,6 +104,7 @@ class Merchant(models.Model):
         default=False,
         help_text=_("Off unless an owner of the merchant turns it on."),
     )
+    require_two_factor = models.BooleanField(_("two-factor authentication required for all members"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
@@ -141,3 +142,143 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.merchant.code} ({self.role})"
+
+
+def _document_path(instance: ApplicationDocument, filename: str) -> str:
+    # The name is chosen by portal.uploads.private_name before saving; never the uploader's.
+    return filename
+
+
+class Application(models.Model):
+    """A company's request for a wholesale account, reviewed by staff."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        NEEDS_INFO = "needs_info", _("More information requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Volume(models.TextChoices):
+        UNDER_10K = "under_10k", _("Under 10,000 SAR a month")
+        FROM_10K = "10k_50k", _("10,000 to 50,000 SAR a month")
+        FROM_50K = "50k_200k", _("50,000 to 200,000 SAR a month")
+        OVER_200K = "over_200k", _("Over 200,000 SAR a month")
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    registration_number = models.CharField(_("commercial registration number"), max_length=64)
+    vat_number = models.CharField(_("VAT number"), max_length=32, blank=True)
+    # Personal data: encrypted at rest.
+    address = EncryptedTextField(_("address"))
+    contact_name = EncryptedCharField(_("contact name"), max_length=200)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=32)
+    website = models.URLField(_("website or shop link"), blank=True)
+    product_interests = models.TextField(_("product interests"), blank=True)
+    expected_monthly_volume = models.CharField(
+        _("expected monthly volume"), max_length=16, choices=Volume.choices, blank=True
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    question = models.TextField(_("question from our team"), blank=True)
+    answer = models.TextField(_("your answer"), blank=True)
+    rejection_reason = models.TextField(_("reason for the decision"), blank=True)
+    merchant = models.OneToOneField(
+        Merchant, on_delete=models.SET_NULL, null=True, blank=True, related_name="application"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ("submitted_at", "pk")
+        permissions = [("decide_application", "Can approve, reject or question applications")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.trade_name or self.legal_name}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ApplicationDocument(models.Model):
+    """A supporting document (PDF, JPEG or PNG), stored privately under an unguessable name."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("supporting document")
+        verbose_name_plural = _("supporting documents")
+        ordering = ("uploaded_at", "pk")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """Who did what to an application, when, from where and why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ASKED = "asked", _("Asked for more information")
+        ANSWERED = "answered", _("Answered")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join the merchant with a role, accepted with the invited email."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.merchant.code} {self.role}"
+
+
+class MerchantSettingChange(models.Model):
+    """A change to a merchant's settings (partner naming, two-factor), with who and when."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="setting_changes")
+    setting = models.CharField(max_length=64)
+    old_value = models.CharField(max_length=64)
+    new_value = models.CharField(max_length=64)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-at",)
+
+    def __str__(self) -> str:
+        return f"{self.setting}: {self.old_value} -> {self.new_value}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from merchants.models import Membership, Merchant
+from merchants.models import Application, ApplicationDocument, Membership, Merchant
 
 SESSION_KEY = "current_merchant_id"
 
@@ -31,3 +31,28 @@ def current_membership(*, user: Any, session: Any) -> Membership | None:
         if membership is not None:
             return membership
     return memberships.first()
+
+
+def application_of(*, user: Any) -> Application | None:
+    """The user's latest application, with its documents."""
+    if not user.is_authenticated:
+        return None
+    return Application.objects.filter(applicant=user).prefetch_related("documents").order_by("-pk").first()
+
+
+def documents_visible_to(*, user: Any) -> QuerySet[ApplicationDocument]:
+    """Documents a person may open: their own applications', or every one for reviewers."""
+    documents = ApplicationDocument.objects.select_related("application")
+    if user.is_staff and user.has_perm("merchants.view_application") and getattr(user, "is_verified", bool)():
+        return documents
+    return documents.filter(application__applicant=user)
+
+
+def members_of(*, merchant: Merchant) -> QuerySet[Membership]:
+    """The merchant's members, owners first."""
+    return merchant.memberships.select_related("user").order_by("role", "user__email")
+
+
+def review_queue() -> QuerySet[Application]:
+    """Submitted applications, oldest first: what reviewers work on."""
+    return Application.objects.filter(status=Application.Status.SUBMITTED).order_by("submitted_at", "pk")

@@ -13,7 +13,11 @@ VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 
 #: role -> {"app_label.model": actions}. Apps add their models here as they land.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "reviewer": {},
+    "reviewer": {
+        "merchants.application": (VIEW, "decide"),
+        "merchants.applicationdocument": (VIEW,),
+        "merchants.merchant": (VIEW,),
+    },
     "designer": {},
     "fulfilment": {},
     "finance": {

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "encrypted_model_fields",
+    "django_countries",
     "merchants",
     "orders",
     "payments",
@@ -319,6 +320,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": LOG_LEVEL},
         "weasyprint": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

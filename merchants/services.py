@@ -1,0 +1,321 @@
+"""Use cases of the merchants domain: applications and their review, members, merchant settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from merchants import emails
+from merchants.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    Invitation,
+    Membership,
+    Merchant,
+    MerchantSettingChange,
+)
+from portal.uploads import check_upload, private_name
+
+Status = Application.Status
+
+#: The application workflow: the only moves there are.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.NEEDS_INFO, Status.APPROVED, Status.REJECTED},
+    Status.NEEDS_INFO: {Status.SUBMITTED, Status.APPROVED, Status.REJECTED},
+    Status.APPROVED: set(),
+    Status.REJECTED: set(),
+}
+
+DOCUMENT_KINDS = {"pdf", "jpeg", "png"}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENTS = 10
+INVITATION_MAX_AGE = 7 * 24 * 3600
+INVITATION_SALT = "merchants.invitation"
+
+COUNTRY_CURRENCY = {
+    "SA": "SAR",
+    "FR": "EUR",
+    "US": "USD",
+    "GB": "GBP",
+    "AE": "AED",
+    "MA": "MAD",
+    "KW": "KWD",
+    "QA": "QAR",
+    "BE": "EUR",
+    "DE": "EUR",
+    "ES": "EUR",
+    "IT": "EUR",
+    "NL": "EUR",
+    "PL": "PLN",
+    "KR": "KRW",
+    "CA": "CAD",
+}
+
+
+class MerchantsError(Exception):
+    """A refused use case: `code` is stable, `message` is for the person."""
+
+    code = "merchants_error"
+    message: Any = _("This action is not possible.")
+
+    def __init__(self, message: Any = None) -> None:
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class IllegalTransition(MerchantsError):
+    code = "illegal_transition"
+    message = _("This application cannot move to that state now.")
+
+
+class OwnApplication(MerchantsError):
+    code = "own_application"
+    message = _("You cannot decide your own application.")
+
+
+class LastOwner(MerchantsError):
+    code = "last_owner"
+    message = _("A company must keep at least one owner.")
+
+
+class InvitationInvalid(MerchantsError):
+    code = "invitation_invalid"
+    message = _("This invitation link is not valid or has expired. Ask an owner to invite you again.")
+
+
+class InvitationForAnotherEmail(MerchantsError):
+    code = "invitation_other_email"
+    message = _("This invitation was sent to another email address. Sign in with that address to accept it.")
+
+
+class AlreadyMember(MerchantsError):
+    code = "already_member"
+    message = _("This person is already a member of the company.")
+
+
+class DocumentMissing(MerchantsError):
+    code = "document_missing"
+    message = _("Add at least one supporting document before submitting.")
+
+
+class TooManyDocuments(MerchantsError):
+    code = "too_many_documents"
+    message = _("An application can have at most 10 documents.")
+
+
+def _move(application: Application, to: str) -> None:
+    if to not in TRANSITIONS[application.status]:
+        raise IllegalTransition
+    application.status = to
+
+
+def _record(application: Application, action: str, *, by: Any, note: str = "", ip: str | None = None) -> None:
+    ApplicationEvent.objects.create(application=application, action=action, by=by, note=note, ip_address=ip)
+
+
+def save_application(*, applicant: Any, data: dict[str, Any], application: Application | None = None) -> Application:
+    """Create or update the applicant's draft with the form's cleaned data."""
+    if application is None:
+        application = Application(applicant=applicant, language=applicant.language)
+    elif not application.is_editable:
+        raise IllegalTransition
+    for field, value in data.items():
+        setattr(application, field, value)
+    application.save()
+    return application
+
+
+def add_document(*, application: Application, upload: UploadedFile) -> ApplicationDocument:
+    """Attach a supporting document after checking its content, size and kind."""
+    if application.status not in {Status.DRAFT, Status.NEEDS_INFO}:
+        raise IllegalTransition
+    if application.documents.count() >= MAX_DOCUMENTS:
+        raise TooManyDocuments
+    kind = check_upload(upload, allowed=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
+    document = ApplicationDocument(
+        application=application,
+        original_name=(upload.name or "document")[-200:],
+        content_type=kind.content_type,
+        size=upload.size or 0,
+    )
+    document.file.save(private_name("applications", kind), upload, save=False)
+    document.save()
+    return document
+
+
+def submit_application(*, application: Application, by: Any, ip: str | None = None) -> Application:
+    """Send the draft to the review queue."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _move(application, Status.SUBMITTED)
+        if not ApplicationDocument.objects.filter(application=application).exists():
+            raise DocumentMissing
+        application.submitted_at = timezone.now()
+        application.save(update_fields=["status", "submitted_at"])
+        _record(application, ApplicationEvent.Action.SUBMITTED, by=by, ip=ip)
+        transaction.on_commit(lambda: emails.application_received(application))
+    return application
+
+
+def _check_reviewer(application: Application, reviewer: Any) -> None:
+    if application.applicant_id == reviewer.pk:
+        raise OwnApplication
+
+
+def ask_for_information(*, application_id: int, reviewer: Any, question: str, ip: str | None = None) -> Application:
+    """Ask the applicant a question; the application leaves the queue until they answer."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _check_reviewer(application, reviewer)
+        _move(application, Status.NEEDS_INFO)
+        application.question, application.answer = question, ""
+        application.save(update_fields=["status", "question", "answer"])
+        _record(application, ApplicationEvent.Action.ASKED, by=reviewer, note=question, ip=ip)
+        transaction.on_commit(lambda: emails.information_requested(application))
+    return application
+
+
+def answer_question(*, application: Application, by: Any, answer: str, ip: str | None = None) -> Application:
+    """The applicant answers; the application returns to the review queue."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _move(application, Status.SUBMITTED)
+        application.answer = answer
+        application.submitted_at = timezone.now()
+        application.save(update_fields=["status", "answer", "submitted_at"])
+        _record(application, ApplicationEvent.Action.ANSWERED, by=by, note=answer, ip=ip)
+    return application
+
+
+def approve_application(*, application_id: int, reviewer: Any, note: str = "", ip: str | None = None) -> Merchant:
+    """Approve: create the merchant and the applicant's owner membership, exactly once."""
+    with transaction.atomic():
+        # The row lock makes a second, concurrent approval wait, then find the application approved.
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _check_reviewer(application, reviewer)
+        _move(application, Status.APPROVED)
+        merchant = Merchant.objects.create(
+            legal_name=application.legal_name,
+            trade_name=application.trade_name,
+            country=application.country,
+            currency=COUNTRY_CURRENCY.get(application.country, "USD"),
+            language=application.language,
+            vat_number=application.vat_number,
+            registration_number=application.registration_number,
+        )
+        Membership.objects.create(user=application.applicant, merchant=merchant, role=Membership.Role.OWNER)
+        application.merchant, application.decided_at = merchant, timezone.now()
+        application.save(update_fields=["status", "merchant", "decided_at"])
+        _record(application, ApplicationEvent.Action.APPROVED, by=reviewer, note=note, ip=ip)
+        transaction.on_commit(lambda: emails.application_approved(application))
+    return merchant
+
+
+def reject_application(*, application_id: int, reviewer: Any, reason: str, ip: str | None = None) -> Application:
+    """Reject with a reason that the applicant sees."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _check_reviewer(application, reviewer)
+        _move(application, Status.REJECTED)
+        application.rejection_reason, application.decided_at = reason, timezone.now()
+        application.save(update_fields=["status", "rejection_reason", "decided_at"])
+        _record(application, ApplicationEvent.Action.REJECTED, by=reviewer, note=reason, ip=ip)
+        transaction.on_commit(lambda: emails.application_rejected(application))
+    return application
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any) -> Invitation:
+    """Invite someone by email with a role; they accept through the link in the email."""
+    email = email.strip().lower()
+    if Membership.objects.filter(merchant=merchant, user__email__iexact=email).exists():
+        raise AlreadyMember
+    invitation = Invitation.objects.create(merchant=merchant, email=email, role=role, invited_by=invited_by)
+    transaction.on_commit(lambda: emails.invitation(invitation, invitation_token(invitation)))
+    return invitation
+
+
+def accept_invitation(*, token: str, user: Any) -> Membership:
+    """Join the merchant with the invited role, if the signed-in user owns the invited address."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise InvitationInvalid from exc
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(pk=pk, accepted_at__isnull=True).first()
+        if invitation is None:
+            raise InvitationInvalid
+        if invitation.email.lower() != user.email.lower():
+            raise InvitationForAnotherEmail
+        membership, _created = Membership.objects.get_or_create(
+            user=user, merchant=invitation.merchant, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def _owners_left(merchant: Merchant, *, without: Membership) -> int:
+    return (
+        Membership.objects.select_for_update()
+        .filter(merchant=merchant, role=Membership.Role.OWNER)
+        .exclude(pk=without.pk)
+        .count()
+    )
+
+
+def change_role(*, membership: Membership, role: str) -> Membership:
+    """Give a member another role; the last owner cannot stop being one."""
+    with transaction.atomic():
+        Merchant.objects.select_for_update().get(pk=membership.merchant_id)
+        if membership.role == Membership.Role.OWNER and role != membership.role:
+            if _owners_left(membership.merchant, without=membership) == 0:
+                raise LastOwner
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(*, membership: Membership) -> None:
+    """Remove a member; the last owner cannot be removed."""
+    with transaction.atomic():
+        Merchant.objects.select_for_update().get(pk=membership.merchant_id)
+        if membership.role == Membership.Role.OWNER and _owners_left(membership.merchant, without=membership) == 0:
+            raise LastOwner
+        membership.delete()
+
+
+SETTINGS = ("may_name_as_partner", "require_two_factor")
+
+
+def change_settings(*, merchant: Merchant, by: Any, values: dict[str, bool], ip: str | None = None) -> list[str]:
+    """Change owner-only settings, recording each change; returns the names of those that changed."""
+    changed = []
+    with transaction.atomic():
+        merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        for name in SETTINGS:
+            if name in values and getattr(merchant, name) != values[name]:
+                MerchantSettingChange.objects.create(
+                    merchant=merchant,
+                    setting=name,
+                    old_value=str(getattr(merchant, name)),
+                    new_value=str(values[name]),
+                    by=by,
+                    ip_address=ip,
+                )
+                setattr(merchant, name, values[name])
+                changed.append(name)
+        if changed:
+            merchant.save(update_fields=changed)
+    return changed

@@ -1,0 +1,213 @@
+"""Pages of the merchants domain: the application, the portal home, members and settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from merchants import selectors, services
+from merchants.access import member_required
+from merchants.forms import AnswerForm, ApplicationForm, DocumentForm, InviteForm, MerchantSettingsForm, RoleForm
+from merchants.models import Application, Membership
+from portal.http import client_ip
+from portal.uploads import private_file_response
+
+OWNER = (Membership.Role.OWNER,)
+
+
+def _error(request: HttpRequest, exc: services.MerchantsError) -> None:
+    messages.error(request, str(exc.message))
+
+
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    """Fill and submit the application; afterwards, follow its status and answer questions."""
+    application = selectors.application_of(user=request.user)
+    if application is not None and application.status == Application.Status.APPROVED:
+        return redirect("merchants:home")
+    if application is not None and not application.is_editable:
+        return _application_status(request, application)
+    form = ApplicationForm(request.POST or None, instance=application)
+    document_form = DocumentForm()
+    if request.method == "POST" and form.is_valid():
+        application = services.save_application(applicant=request.user, data=form.cleaned_data, application=application)
+        if request.FILES.get("file"):
+            document_form = DocumentForm(request.POST, request.FILES)
+            try:
+                services.add_document(application=application, upload=request.FILES["file"])
+            except ValidationError as exc:
+                document_form.add_error("file", exc)
+            except services.MerchantsError as exc:
+                document_form.add_error("file", str(exc.message))
+        if not document_form.errors:
+            if "submit" in request.POST:
+                try:
+                    services.submit_application(application=application, by=request.user, ip=client_ip(request))
+                except services.MerchantsError as exc:
+                    _error(request, exc)
+                else:
+                    messages.success(request, _("Your application has been submitted. We will email you."))
+                    return redirect("merchants:apply")
+            else:
+                messages.success(request, _("Your draft has been saved."))
+            return redirect("merchants:apply")
+    return render(
+        request,
+        "merchants/apply.html",
+        {"form": form, "document_form": document_form, "application": application},
+    )
+
+
+def _application_status(request: HttpRequest, application: Application) -> HttpResponse:
+    form = AnswerForm(request.POST or None)
+    if application.status == Application.Status.NEEDS_INFO and request.method == "POST":
+        if request.FILES.get("file"):
+            try:
+                services.add_document(application=application, upload=request.FILES["file"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        if form.is_valid() and not form.errors:
+            services.answer_question(
+                application=application, by=request.user, answer=form.cleaned_data["answer"], ip=client_ip(request)
+            )
+            messages.success(request, _("Thank you. Your answer has been sent and your application is back in review."))
+            return redirect("merchants:apply")
+    return render(request, "merchants/application_status.html", {"application": application, "form": form})
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supporting document, for its applicant or a reviewer; anyone else gets a 404."""
+    doc = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)
+    return private_file_response(doc.file, download_name=doc.original_name, content_type=doc.content_type)
+
+
+@member_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The merchant portal's home: the company, its account and shortcuts."""
+    return render(
+        request,
+        "merchants/home.html",
+        {
+            "memberships": selectors.memberships_for(user=request.user),
+            "members": selectors.members_of(merchant=request.merchant),
+        },
+    )
+
+
+@member_required
+def members(request: HttpRequest) -> HttpResponse:
+    """The company's members; owners invite, change roles and remove."""
+    is_owner = request.membership.role == Membership.Role.OWNER
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.invite_member(
+                    merchant=request.merchant,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    invited_by=request.user,
+                )
+            except services.MerchantsError as exc:
+                form.add_error("email", str(exc.message))
+            else:
+                messages.success(request, _("The invitation has been sent."))
+                return redirect("merchants:members")
+    return render(
+        request,
+        "merchants/members.html",
+        {
+            "members": selectors.members_of(merchant=request.merchant),
+            "invitations": request.merchant.invitations.filter(accepted_at__isnull=True),
+            "form": form,
+            "is_owner": is_owner,
+            "role_choices": Membership.Role.choices,
+        },
+    )
+
+
+@require_POST
+@member_required(roles=OWNER)
+def member_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(selectors.members_of(merchant=request.merchant), pk=pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_role(membership=membership, role=form.cleaned_data["role"])
+        except services.MerchantsError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("The role has been changed."))
+    return redirect("merchants:members")
+
+
+@require_POST
+@member_required(roles=OWNER)
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(selectors.members_of(merchant=request.merchant), pk=pk)
+    try:
+        services.remove_member(membership=membership)
+    except services.MerchantsError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The member has been removed."))
+    return redirect("merchants:home" if membership.user_id == request.user.pk else "merchants:members")
+
+
+@login_required
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Join a company from an invitation link, signed in with the invited address."""
+    if request.method == "POST":
+        try:
+            membership = services.accept_invitation(token=token, user=request.user)
+        except services.MerchantsError as exc:
+            return render(request, "merchants/invitation.html", {"error": exc.message}, status=400)
+        request.session[selectors.SESSION_KEY] = membership.merchant_id
+        messages.success(
+            request,
+            _("Welcome to %(company)s.")
+            % {"company": membership.merchant.trade_name or membership.merchant.legal_name},
+        )
+        return redirect("merchants:home")
+    return render(request, "merchants/invitation.html", {"token": token})
+
+
+@require_POST
+@login_required
+def switch(request: HttpRequest) -> HttpResponse:
+    """Work in another of the user's companies."""
+    membership = get_object_or_404(
+        selectors.memberships_for(user=request.user), merchant_id=request.POST.get("merchant")
+    )
+    request.session[selectors.SESSION_KEY] = membership.merchant_id
+    return redirect("merchants:home")
+
+
+@member_required(roles=OWNER)
+def company_settings(request: HttpRequest) -> HttpResponse:
+    """Owner-only settings: partner naming and two-factor for all members."""
+    merchant = request.merchant
+    form = MerchantSettingsForm(
+        request.POST or None,
+        initial={
+            "may_name_as_partner": merchant.may_name_as_partner,
+            "require_two_factor": merchant.require_two_factor,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.change_settings(merchant=merchant, by=request.user, values=form.cleaned_data, ip=client_ip(request))
+        messages.success(request, _("The settings have been saved."))
+        return redirect("merchants:settings")
+    return render(
+        request,
+        "merchants/settings.html",
+        {"form": form, "changes": merchant.setting_changes.select_related("by")[:20]},
+    )

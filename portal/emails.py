@@ -1,0 +1,26 @@
+"""Emails in the recipient's language, with a plain-text and an HTML part."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def send_templated_email(*, to: list[str], template: str, context: dict[str, Any], language: str) -> None:
+    """Render `<template>_subject.txt`, `.txt` and `.html` in `language` and send one email."""
+    with translation.override(language):
+        context = {**context, "site_url": settings.SITE_URL, "LANGUAGE_CODE": language}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()
+    logger.info("email sent", extra={"template": template, "language": language, "recipients": len(to)})

@@ -1,0 +1,197 @@
+"""Applying for an account: draft, documents checked by content, submission, questions, decisions."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from merchants import services
+from merchants.models import Application, ApplicationEvent, Membership
+from tests.factories import UserFactory
+from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FORM = {
+    "legal_name": "Atlas Trading LLC",
+    "trade_name": "Atlas",
+    "country": "SA",
+    "registration_number": "1010999999",
+    "vat_number": "300 000 000 000 003",
+    "address": "Olaya Street 5, Riyadh",
+    "contact_name": "Omar Haddad",
+    "contact_phone": "+966 50 123 4567",
+    "website": "https://atlas.example",
+    "product_interests": "argan oil",
+    "expected_monthly_volume": "10k_50k",
+}
+
+
+def pdf(name="cr.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_applicant_saves_a_draft_then_submits_with_a_document(client, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("merchants:apply"), {**FORM, "save": "1"})
+    assert response.status_code == 302
+    application = Application.objects.get(applicant=user)
+    assert application.status == Application.Status.DRAFT
+    assert application.vat_number == "300000000000003"
+    assert application.contact_phone == "+966501234567"
+
+    refused = client.post(reverse("merchants:apply"), {**FORM, "submit": "1"}, follow=True)
+    assert "Add at least one supporting document" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("merchants:apply"), {**FORM, "submit": "1", "file": pdf()})
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.documents.count() == 1
+    assert application.events.get().action == ApplicationEvent.Action.SUBMITTED
+    assert mail.outbox[-1].to == [user.email]
+
+
+@pytest.mark.parametrize(
+    ("country", "vat", "ok"),
+    [
+        ("SA", "300000000000003", True),
+        ("SA", "300000000000004", False),
+        ("SA", "30000000000003", False),
+        ("SA", "200000000000003", False),
+        ("FR", "FR40123456824", True),
+        ("FR", "40123456824", False),
+        ("MA", "anything-goes", True),
+    ],
+)
+def test_vat_number_is_checked_by_country_where_a_rule_is_known(client, country, vat, ok):
+    client.force_login(UserFactory())
+    response = client.post(reverse("merchants:apply"), {**FORM, "country": country, "vat_number": vat, "save": "1"})
+    assert (response.status_code == 302) is ok
+
+
+def test_phone_must_be_international(client):
+    client.force_login(UserFactory())
+    response = client.post(reverse("merchants:apply"), {**FORM, "contact_phone": "0501234567", "save": "1"})
+    assert response.status_code == 200
+    assert "international format" in response.content.decode()
+
+
+def test_a_document_that_is_html_named_pdf_is_refused_and_nothing_is_lost(client):
+    user = UserFactory()
+    client.force_login(user)
+    fake = SimpleUploadedFile("cr.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    response = client.post(reverse("merchants:apply"), {**FORM, "save": "1", "file": fake})
+    assert response.status_code == 200
+    assert "not an accepted type" in response.content.decode()
+    application = Application.objects.get(applicant=user)  # the form's data was kept
+    assert application.legal_name == FORM["legal_name"]
+    assert application.documents.count() == 0
+
+
+def test_personal_fields_are_ciphertext_in_the_raw_row():
+    application = ApplicationFactory(
+        contact_name="Sara Al-Otaibi", contact_phone="+966501234567", address="King Fahd Road 12, Riyadh"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT contact_name, contact_phone, address FROM merchants_application WHERE id = %s", [application.pk]
+        )
+        row = cursor.fetchone()
+    for raw, clear in zip(row, ["Sara Al-Otaibi", "+966501234567", "King Fahd Road 12"], strict=True):
+        assert clear not in raw
+        assert raw.startswith("gAAAA")  # a Fernet token
+    application.refresh_from_db()
+    assert application.contact_name == "Sara Al-Otaibi"
+
+
+def test_question_answer_and_approval_create_one_merchant_with_its_owner(django_capture_on_commit_callbacks):
+    reviewer = UserFactory(is_staff=True)
+    application = SubmittedApplicationFactory(language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ask_for_information(application_id=application.pk, reviewer=reviewer, question="Extrait K-bis ?")
+    application.refresh_from_db()
+    assert application.status == Application.Status.NEEDS_INFO
+    assert mail.outbox[-1].subject == "Une question sur votre demande"
+    services.answer_question(application=application, by=application.applicant, answer="Ci-joint.")
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        merchant = services.approve_application(application_id=application.pk, reviewer=reviewer, ip="10.0.0.9")
+    assert merchant.code.startswith("M-")
+    assert merchant.currency == "SAR"
+    assert merchant.language == "fr"
+    assert Membership.objects.get(merchant=merchant).user == application.applicant
+    assert Membership.objects.get(merchant=merchant).role == Membership.Role.OWNER
+    approved = application.events.get(action=ApplicationEvent.Action.APPROVED)
+    assert approved.by == reviewer
+    assert approved.ip_address == "10.0.0.9"
+    email = mail.outbox[-1]
+    assert email.subject == "Votre compte de gros est ouvert"
+    assert email.alternatives[0][1] == "text/html"
+    with pytest.raises(services.IllegalTransition):
+        services.approve_application(application_id=application.pk, reviewer=reviewer)
+
+
+def test_rejection_sends_the_reason_in_arabic(django_capture_on_commit_callbacks):
+    application = SubmittedApplicationFactory(language="ar")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_application(application_id=application.pk, reviewer=UserFactory(), reason="السجل منتهي")
+    email = mail.outbox[-1]
+    assert "السجل منتهي" in email.body
+    assert 'dir="rtl"' in email.alternatives[0][0]
+
+
+def test_a_reviewer_cannot_decide_their_own_application():
+    application = SubmittedApplicationFactory()
+    with pytest.raises(services.OwnApplication):
+        services.approve_application(application_id=application.pk, reviewer=application.applicant)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "allowed"),
+    [(a, b, b in services.TRANSITIONS[a]) for a in Application.Status.values for b in Application.Status.values],
+)
+def test_every_pair_of_states_follows_the_transition_table(start, to, allowed):
+    application = ApplicationFactory(status=start)
+    if allowed:
+        services._move(application, to)
+        assert application.status == to
+    else:
+        with pytest.raises(services.IllegalTransition):
+            services._move(application, to)
+
+
+def test_status_page_shows_the_question_and_takes_the_answer(client):
+    application = SubmittedApplicationFactory(status=Application.Status.NEEDS_INFO, question="Your CR expiry date?")
+    client.force_login(application.applicant)
+    page = client.get(reverse("merchants:apply"))
+    assert "Your CR expiry date?" in page.content.decode()
+    client.post(reverse("merchants:apply"), {"answer": "December 2027"})
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.answer == "December 2027"
+
+
+def test_documents_open_for_the_applicant_and_reviewers_only(client, staff_client):
+    application = ApplicationFactory()
+    document = services.add_document(application=application, upload=pdf())
+    url = reverse("merchants:document", args=[document.pk])
+    client.force_login(application.applicant)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert staff_client("designer").get(url).status_code == 404
+    assert staff_client("reviewer", email="r2@store.test").get(url).status_code == 200
