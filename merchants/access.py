@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from merchants.selectors import current_membership
+from merchants.selectors import application_of, current_membership
 
 
 def member_required(view: Callable[..., HttpResponse] | None = None, *, roles: Iterable[str] | None = None) -> Any:
@@ -31,7 +31,8 @@ def member_required(view: Callable[..., HttpResponse] | None = None, *, roles: I
                 return redirect_to_login(request.get_full_path())
             membership = current_membership(user=request.user, session=request.session)
             if membership is None:
-                return render(request, "merchants/no_portal_access.html", status=403)
+                application = application_of(user=request.user)
+                return render(request, "merchants/no_portal_access.html", {"application": application}, status=403)
             if roles is not None and membership.role not in set(roles):
                 raise PermissionDenied
             if membership.merchant.require_two_factor and not is_mfa_enabled(request.user):
