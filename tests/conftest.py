@@ -63,7 +63,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    """Fast password hashing, private files in a temporary folder, emails kept in memory."""
+    """Fast password hashing, private files in a temporary folder, emails kept in memory, and a cache of
+    the test's own (rate limits of one test must not leak into the next, nor across xdist workers).
+    Tests of the Redis cache itself set CACHES back to Redis."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT

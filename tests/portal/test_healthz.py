@@ -28,3 +28,16 @@ def test_healthz_is_degraded_when_the_cache_fails(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "error"
+
+
+@pytest.mark.services(needs=("redis",))
+def test_healthz_is_ok_on_the_redis_cache(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.REDIS_URL}
+    }
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "RedisCache"
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["cache"] == "ok"
