@@ -18,7 +18,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from merchants.models import Membership, Merchant
 from merchants.selectors import application_of, current_membership
+
+
+class MerchantRequest(HttpRequest):
+    """What a view behind `member_required` receives (for type checkers)."""
+
+    merchant: Merchant
+    membership: Membership
 
 
 def member_required(view: Callable[..., HttpResponse] | None = None, *, roles: Iterable[str] | None = None) -> Any:

@@ -71,7 +71,7 @@ class ApplicationForm(forms.ModelForm):
         return normalise_vat(self.cleaned_data.get("vat_number", ""))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         error = validate_vat(cleaned.get("country", ""), cleaned.get("vat_number", ""))
         if error:
             self.add_error("vat_number", error)

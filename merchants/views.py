@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from merchants import selectors, services
-from merchants.access import member_required
+from merchants.access import MerchantRequest, member_required
 from merchants.forms import AnswerForm, ApplicationForm, DocumentForm, InviteForm, MerchantSettingsForm, RoleForm
 from merchants.models import Application, Membership
 from portal.http import client_ip
@@ -36,10 +37,11 @@ def apply(request: HttpRequest) -> HttpResponse:
     document_form = DocumentForm()
     if request.method == "POST" and form.is_valid():
         application = services.save_application(applicant=request.user, data=form.cleaned_data, application=application)
-        if request.FILES.get("file"):
+        upload = request.FILES.get("file")
+        if isinstance(upload, UploadedFile):
             document_form = DocumentForm(request.POST, request.FILES)
             try:
-                services.add_document(application=application, upload=request.FILES["file"])
+                services.add_document(application=application, upload=upload)
             except ValidationError as exc:
                 document_form.add_error("file", exc)
             except services.MerchantsError as exc:
@@ -66,9 +68,10 @@ def apply(request: HttpRequest) -> HttpResponse:
 def _application_status(request: HttpRequest, application: Application) -> HttpResponse:
     form = AnswerForm(request.POST or None)
     if application.status == Application.Status.NEEDS_INFO and request.method == "POST":
-        if request.FILES.get("file"):
+        upload = request.FILES.get("file")
+        if isinstance(upload, UploadedFile):
             try:
-                services.add_document(application=application, upload=request.FILES["file"])
+                services.add_document(application=application, upload=upload)
             except ValidationError as exc:
                 form.add_error(None, exc)
         if form.is_valid() and not form.errors:
@@ -81,14 +84,14 @@ def _application_status(request: HttpRequest, application: Application) -> HttpR
 
 
 @login_required
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A supporting document, for its applicant or a reviewer; anyone else gets a 404."""
     doc = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)
     return private_file_response(doc.file, download_name=doc.original_name, content_type=doc.content_type)
 
 
 @member_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MerchantRequest) -> HttpResponse:
     """The merchant portal's home: the company, its account and shortcuts."""
     return render(
         request,
@@ -101,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MerchantRequest) -> HttpResponse:
     """The company's members; owners invite, change roles and remove."""
     is_owner = request.membership.role == Membership.Role.OWNER
     form = InviteForm(request.POST or None)
@@ -136,7 +139,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required(roles=OWNER)
-def member_role(request: HttpRequest, pk: int) -> HttpResponse:
+def member_role(request: MerchantRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(selectors.members_of(merchant=request.merchant), pk=pk)
     form = RoleForm(request.POST)
     if form.is_valid():
@@ -151,7 +154,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(roles=OWNER)
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: MerchantRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(selectors.members_of(merchant=request.merchant), pk=pk)
     try:
         services.remove_member(membership=membership)
@@ -192,7 +195,7 @@ def switch(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(roles=OWNER)
-def company_settings(request: HttpRequest) -> HttpResponse:
+def company_settings(request: MerchantRequest) -> HttpResponse:
     """Owner-only settings: partner naming and two-factor for all members."""
     merchant = request.merchant
     form = MerchantSettingsForm(
