@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -84,3 +86,176 @@ class Product(Translated, models.Model):
     @property
     def description(self) -> str:
         return self._in_language("description")
+
+
+class ExchangeRate(models.Model):
+    """How many SAR one unit of a currency is worth, from a moment on. Rows are never changed: history."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    rate_to_sar = models.DecimalField(
+        _("rate to SAR"), max_digits=18, decimal_places=8, validators=[MinValueValidator(Decimal("0.00000001"))]
+    )
+    source = models.CharField(
+        _("source"), max_length=64, help_text=_("Where the rate comes from, e.g. peg, ECB, finance.")
+    )
+    effective_at = models.DateTimeField(_("in force from"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ("currency", "-effective_at")
+        indexes = [models.Index(fields=["currency", "-effective_at"])]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate_to_sar} SAR ({self.source})"
+
+
+class MinimumOrderPolicy(models.Model):
+    """The first-order and repeat-order minimums, in the base currency, from a date on."""
+
+    first_order_minimum = models.DecimalField(_("first order minimum"), max_digits=12, decimal_places=2)
+    repeat_order_minimum = models.DecimalField(_("repeat order minimum"), max_digits=12, decimal_places=2)
+    base_currency = models.CharField(_("base currency"), max_length=3, default="SAR", editable=False)
+    effective_from = models.DateTimeField(_("in force from"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("minimum order policy")
+        verbose_name_plural = _("minimum order policies")
+        ordering = ("-effective_from",)
+
+    def __str__(self) -> str:
+        return f"{self.first_order_minimum} / {self.repeat_order_minimum} {self.base_currency}"
+
+
+class VatRate(models.Model):
+    """VAT charged to merchants of a country, from a date on."""
+
+    country = models.CharField(_("country"), max_length=2)
+    rate = models.DecimalField(_("rate"), max_digits=5, decimal_places=4, help_text=_("0.15 for 15%."))
+    effective_from = models.DateTimeField(_("in force from"))
+
+    class Meta:
+        verbose_name = _("VAT rate")
+        verbose_name_plural = _("VAT rates")
+        ordering = ("country", "-effective_from")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.rate:%}"
+
+
+class Sequence(models.Model):
+    """An unbroken counter per name and year (order references, invoice numbers)."""
+
+    name = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="one_sequence_per_name_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.last}"
+
+
+class Order(models.Model):
+    """A placed wholesale order, with everything needed to explain its minimum decision years later."""
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        IN_FULFILMENT = "in_fulfilment", _("In fulfilment")
+        SHIPPED = "shipped", _("Shipped")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+        REFUNDED = "refunded", _("Refunded")
+
+    class MinimumKind(models.TextChoices):
+        FIRST = "first", _("First order")
+        AWAITING_FIRST_PAYMENT = "awaiting_first_payment", _("First order still unpaid: first-order minimum")
+        REPEAT = "repeat", _("Repeat order")
+        EXEMPT = "exempt", _("Replacement: exempt")
+
+    class Delivery(models.TextChoices):
+        OWN_ADDRESS = "own_address", _("To our own address")
+        WHITE_LABEL = "white_label", _("White-label, to our customers")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="orders")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT)
+    delivery_mode = models.CharField(
+        _("delivery"), max_length=16, choices=Delivery.choices, default=Delivery.OWN_ADDRESS
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    rate_to_sar = models.DecimalField(_("rate to SAR"), max_digits=18, decimal_places=8)
+    rate_source = models.CharField(_("rate source"), max_length=64)
+    rate_effective_at = models.DateTimeField(_("rate in force from"))
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=3)
+    subtotal_sar = models.DecimalField(_("subtotal (SAR)"), max_digits=14, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4)
+    vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=3)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=3)
+    minimum_kind = models.CharField(_("minimum applied"), max_length=24, choices=MinimumKind.choices)
+    minimum_sar = models.DecimalField(_("minimum (SAR)"), max_digits=12, decimal_places=2)
+    minimum_in_currency = models.DecimalField(_("minimum (order currency)"), max_digits=14, decimal_places=3)
+    is_replacement = models.BooleanField(_("replacement raised by staff"), default=False)
+    replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ("-placed_at", "-pk")
+        constraints = [
+            # At most one live order per merchant is its first order.
+            models.UniqueConstraint(
+                fields=["merchant"],
+                condition=models.Q(minimum_kind="first") & ~models.Q(status__in=["cancelled", "rejected", "refunded"]),
+                name="one_live_first_order_per_merchant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(_("SKU"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=3)
+    unit_price_sar = models.DecimalField(_("unit price (SAR)"), max_digits=12, decimal_places=2)
+    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=3)
+
+    class Meta:
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """The status history of an order: who, when, from where, why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20, choices=Order.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.status}"

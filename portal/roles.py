@@ -19,9 +19,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "merchants.merchant": (VIEW,),
     },
     "designer": {},
-    "fulfilment": {},
+    "fulfilment": {
+        "orders.order": (VIEW,),
+        "orders.product": (VIEW,),
+    },
     "finance": {
         "django_celery_beat.periodictask": (VIEW,),
+        "orders.exchangerate": (VIEW, ADD),
+        "orders.minimumorderpolicy": (VIEW, ADD),
+        "orders.vatrate": (VIEW, ADD),
+        "orders.order": (VIEW,),
+        "orders.product": (VIEW, CHANGE),
     },
     "security": {
         "axes.accessattempt": (VIEW, DELETE),

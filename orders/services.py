@@ -1,0 +1,303 @@
+"""Use cases of the orders domain: rates in force, the minimum-order rule, placing an order.
+
+The minimum-order rule (the store's policy: 5,000 SAR for a first order, 2,000 SAR for every later
+one, "or the equivalent"):
+
+- The amounts and their base currency are data (`MinimumOrderPolicy`, with history), not constants.
+- An order *counts* once placed, unless cancelled, rejected or refunded. Staff replacements are exempt
+  and never count.
+- A merchant with a counting order that has been paid places *repeat* orders (repeat minimum).
+- A merchant without one places a *first* order (first-order minimum). While its first order awaits
+  payment, a further order is judged against the first-order minimum too (`awaiting_first_payment`):
+  the repeat minimum starts once a first order has been paid.
+- "Equivalent": the minimum is converted into the order's currency with the rate in force at placement,
+  rounded half up to that currency's minor unit; the order's subtotal (before VAT and delivery) in its
+  currency must reach it. The order stores the rate, its source and date, the SAR subtotal and both
+  minimums, so that the decision can be recomputed.
+- The decision is taken with the merchant row locked, so two concurrent placements are judged one after
+  the other: at most one live order is ever recorded as the merchant's first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from merchants.models import Merchant
+from orders.models import ExchangeRate, MinimumOrderPolicy, Order, OrderEvent, OrderLine, Product, Sequence, VatRate
+from orders.money import BASE_CURRENCY, Money, convert
+
+PAID_STATUSES = {Order.Status.PAID, Order.Status.IN_FULFILMENT, Order.Status.SHIPPED, Order.Status.COMPLETED}
+NOT_COUNTING = {Order.Status.CANCELLED, Order.Status.REJECTED, Order.Status.REFUNDED}
+NEVER_STALE_SOURCES = {"base", "peg"}
+
+
+class OrderError(Exception):
+    """A refused order: a stable `code` and a translated `message`."""
+
+    code = "order_error"
+    message: Any = _("This order cannot be placed.")
+
+    def __init__(self, message: Any = None, **params: Any) -> None:
+        self.params = params
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class NoRate(OrderError):
+    code = "no_rate"
+    message = _("We have no exchange rate for this currency yet. Please contact us to order in it.")
+
+
+class StaleRate(OrderError):
+    code = "stale_rate"
+    message = _(
+        "The exchange rate for this currency is out of date, so ordering in it is paused. "
+        "Please try again later or contact us."
+    )
+
+
+class EmptyOrder(OrderError):
+    code = "empty_order"
+    message = _("Add at least one product before placing the order.")
+
+
+class InvalidQuantity(OrderError):
+    code = "invalid_quantity"
+
+
+class BelowMinimum(OrderError):
+    code = "below_minimum"
+
+
+@dataclass(frozen=True)
+class Rate:
+    currency: str
+    rate_to_sar: Decimal
+    source: str
+    effective_at: datetime
+
+
+def rate_in_force(*, currency: str, at: datetime | None = None) -> Rate:
+    """The rate of `currency` in force at `at`; refuses a missing or stale one."""
+    at = at or timezone.now()
+    row = ExchangeRate.objects.filter(currency=currency, effective_at__lte=at).order_by("-effective_at").first()
+    if row is None:
+        raise NoRate
+    max_age = timedelta(hours=settings.EXCHANGE_RATE_MAX_AGE_HOURS)
+    if row.source not in NEVER_STALE_SOURCES and at - row.effective_at > max_age:
+        raise StaleRate
+    return Rate(row.currency, row.rate_to_sar, row.source, row.effective_at)
+
+
+def policy_in_force(*, at: datetime | None = None) -> MinimumOrderPolicy:
+    """The minimum-order policy in force at `at`."""
+    policy = MinimumOrderPolicy.objects.filter(effective_from__lte=at or timezone.now()).first()
+    if policy is None:
+        raise OrderError(_("No minimum-order policy is in force."))
+    return policy
+
+
+def vat_rate_for(*, country: str, at: datetime | None = None) -> Decimal:
+    """The VAT rate charged to merchants of `country` (0 where none is configured)."""
+    row = VatRate.objects.filter(country=country, effective_from__lte=at or timezone.now()).first()
+    return row.rate if row else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Minimum:
+    kind: str
+    amount_sar: Money
+    amount: Money  # in the order's currency
+
+
+def minimum_for(*, merchant: Merchant, rate: Rate, at: datetime | None = None, exempt: bool = False) -> Minimum:
+    """Which minimum the merchant's next order must reach, in SAR and in the order's currency."""
+    if exempt:
+        zero = Money(Decimal(0), rate.currency)
+        return Minimum(Order.MinimumKind.EXEMPT, Money(Decimal(0), BASE_CURRENCY), zero)
+    policy = policy_in_force(at=at)
+    counting = Order.objects.filter(merchant=merchant, is_replacement=False).exclude(status__in=NOT_COUNTING)
+    if counting.filter(status__in=PAID_STATUSES).exists():
+        kind, amount = Order.MinimumKind.REPEAT, policy.repeat_order_minimum
+    elif counting.exists():
+        kind, amount = Order.MinimumKind.AWAITING_FIRST_PAYMENT, policy.first_order_minimum
+    else:
+        kind, amount = Order.MinimumKind.FIRST, policy.first_order_minimum
+    amount_sar = Money(amount, BASE_CURRENCY)
+    return Minimum(kind, amount_sar, convert(amount_sar, rate_to_sar=rate.rate_to_sar, to=rate.currency))
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    product: Product
+    quantity: int
+    unit_price: Money
+    unit_price_sar: Money
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+
+def check_quantity(*, product: Product, quantity: int) -> None:
+    """Refuse a quantity below the product's minimum or off its step."""
+    if quantity < max(product.min_quantity, 1) or quantity % product.quantity_step:
+        raise InvalidQuantity(
+            _("%(sku)s is sold from %(minimum)s in steps of %(step)s.")
+            % {"sku": product.sku, "minimum": product.min_quantity, "step": product.quantity_step}
+        )
+
+
+def price_lines(*, items: list[tuple[Product, int]], rate: Rate) -> list[PricedLine]:
+    """Price products in the order's currency: the one pricing function carts, orders and invoices use."""
+    priced = []
+    for product, quantity in items:
+        unit_sar = Money(product.unit_price_sar, BASE_CURRENCY)
+        unit = convert(unit_sar, rate_to_sar=rate.rate_to_sar, to=rate.currency)
+        priced.append(PricedLine(product, quantity, unit, unit_sar))
+    return priced
+
+
+def next_in_sequence(name: str, year: int) -> int:
+    """The next number of an unbroken yearly sequence (call inside a transaction)."""
+    sequence, _created = Sequence.objects.select_for_update().get_or_create(name=name, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def below_minimum(minimum: Minimum, subtotal: Money, rate: Rate) -> BelowMinimum:
+    shortfall = minimum.amount - subtotal
+    shortfall_sar = convert(shortfall, rate_to_sar=rate.rate_to_sar, to=BASE_CURRENCY)
+    total_sar = convert(subtotal, rate_to_sar=rate.rate_to_sar, to=BASE_CURRENCY)
+    which = _("first order") if minimum.kind != Order.MinimumKind.REPEAT else _("repeat order")
+    message = _(
+        "The minimum for a %(which)s is %(minimum)s (%(minimum_sar)s). Your order comes to %(total)s "
+        "(%(total_sar)s): add %(shortfall)s (%(shortfall_sar)s) to place it."
+    ) % {
+        "which": which,
+        "minimum": minimum.amount,
+        "minimum_sar": minimum.amount_sar,
+        "total": subtotal,
+        "total_sar": total_sar,
+        "shortfall": shortfall,
+        "shortfall_sar": shortfall_sar,
+    }
+    return BelowMinimum(
+        message,
+        minimum=minimum.amount,
+        minimum_sar=minimum.amount_sar,
+        total=subtotal,
+        total_sar=total_sar,
+        shortfall=shortfall,
+        shortfall_sar=shortfall_sar,
+        kind=minimum.kind,
+    )
+
+
+def place_order(
+    *,
+    merchant: Merchant,
+    placed_by: Any,
+    items: list[tuple[Product, int]],
+    delivery_mode: str = Order.Delivery.OWN_ADDRESS,
+    replaces: Order | None = None,
+    at: datetime | None = None,
+) -> Order:
+    """Turn products and quantities into an order, enforcing the merchant's minimum at today's rate.
+
+    `replaces` makes it a staff replacement order, exempt from the minimum.
+    """
+    at = at or timezone.now()
+    items = [(product, quantity) for product, quantity in items if quantity]
+    if not items:
+        raise EmptyOrder
+    for product, quantity in items:
+        check_quantity(product=product, quantity=quantity)
+    with transaction.atomic():
+        merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        rate = rate_in_force(currency=merchant.currency, at=at)
+        lines = price_lines(items=items, rate=rate)
+        subtotal = sum((line.total for line in lines), Money(Decimal(0), rate.currency))
+        minimum = minimum_for(merchant=merchant, rate=rate, at=at, exempt=replaces is not None)
+        if subtotal < minimum.amount:
+            raise below_minimum(minimum, subtotal, rate)
+        vat_rate = vat_rate_for(country=merchant.country, at=at)
+        vat = Money(subtotal.amount * vat_rate, rate.currency)
+        order = Order.objects.create(
+            reference=f"O-{at.year}-{next_in_sequence('order', at.year):06d}",
+            merchant=merchant,
+            placed_by=placed_by,
+            delivery_mode=delivery_mode,
+            currency=rate.currency,
+            rate_to_sar=rate.rate_to_sar,
+            rate_source=rate.source,
+            rate_effective_at=rate.effective_at,
+            subtotal=subtotal.amount,
+            subtotal_sar=convert(subtotal, rate_to_sar=rate.rate_to_sar, to=BASE_CURRENCY).amount,
+            vat_rate=vat_rate,
+            vat_amount=vat.amount,
+            total=(subtotal + vat).amount,
+            minimum_kind=minimum.kind,
+            minimum_sar=minimum.amount_sar.amount,
+            minimum_in_currency=minimum.amount.amount,
+            is_replacement=replaces is not None,
+            replaces=replaces,
+            placed_at=at,
+        )
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    product=line.product,
+                    sku=line.product.sku,
+                    name=line.product.name_en,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price.amount,
+                    unit_price_sar=line.unit_price_sar.amount,
+                    line_total=line.total.amount,
+                )
+                for line in lines
+            ]
+        )
+        OrderEvent.objects.create(order=order, status=order.status, by=placed_by, at=at)
+    return order
+
+
+#: Order status moves; staff changes and payments go through `move`.
+TRANSITIONS: dict[str, set[str]] = {
+    Order.Status.AWAITING_PAYMENT: {Order.Status.PAID, Order.Status.CANCELLED, Order.Status.REJECTED},
+    Order.Status.PAID: {Order.Status.IN_FULFILMENT, Order.Status.REFUNDED},
+    Order.Status.IN_FULFILMENT: {Order.Status.SHIPPED, Order.Status.REFUNDED},
+    Order.Status.SHIPPED: {Order.Status.COMPLETED, Order.Status.REFUNDED},
+    Order.Status.COMPLETED: {Order.Status.REFUNDED},
+    Order.Status.CANCELLED: set(),
+    Order.Status.REJECTED: set(),
+    Order.Status.REFUNDED: set(),
+}
+
+
+class IllegalTransition(OrderError):
+    code = "illegal_transition"
+    message = _("This order cannot move to that status now.")
+
+
+def move(*, order: Order, to: str, by: Any = None, note: str = "") -> Order:
+    """Change an order's status under a row lock, recording who, when and why."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if to not in TRANSITIONS[order.status]:
+            raise IllegalTransition
+        order.status = to
+        order.save(update_fields=["status"])
+        OrderEvent.objects.create(order=order, status=to, by=by, note=note)
+    return order
