@@ -113,7 +113,7 @@ class OrderAdmin(admin.ModelAdmin):
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field for _, options in self.fieldsets for field in options["fields"]]
+        return [str(field) for _, options in self.fieldsets for field in options["fields"]]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
