@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from merchants import services
 from merchants.forms import ReviewNoteForm
 from merchants.models import Application, ApplicationEvent, Membership, Merchant, MerchantSettingChange, User
+from portal.admin_tools import HistoryInline
 from portal.http import client_ip
 
 
@@ -42,14 +43,8 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
-class SettingChangeInline(admin.TabularInline):
+class SettingChangeInline(HistoryInline):
     model = MerchantSettingChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ("setting", "old_value", "new_value", "by", "ip_address", "at")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Merchant)
@@ -61,14 +56,8 @@ class MerchantAdmin(admin.ModelAdmin):
     inlines = (MembershipInline, SettingChangeInline)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(HistoryInline):
     model = ApplicationEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("action", "by", "note", "ip_address", "at")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -108,17 +97,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     fields = (
         "status",
         "applicant",
-        "legal_name",
-        "trade_name",
-        "country",
-        "registration_number",
-        "vat_number",
-        "address",
-        "contact_name",
-        "contact_phone",
-        "website",
-        "product_interests",
-        "expected_monthly_volume",
+        *Application.APPLICANT_FIELDS,
         "language",
         "question",
         "answer",

@@ -41,19 +41,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = (
-            "legal_name",
-            "trade_name",
-            "country",
-            "registration_number",
-            "vat_number",
-            "address",
-            "contact_name",
-            "contact_phone",
-            "website",
-            "product_interests",
-            "expected_monthly_volume",
-        )
+        fields = Application.APPLICANT_FIELDS
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "product_interests": forms.Textarea(attrs={"rows": 3}),

@@ -201,6 +201,21 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.trade_name or self.legal_name}"
 
+    #: What the applicant fills in (the form shows them, the admin shows them read-only).
+    APPLICANT_FIELDS = (
+        "legal_name",
+        "trade_name",
+        "country",
+        "registration_number",
+        "vat_number",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "website",
+        "product_interests",
+        "expected_monthly_volume",
+    )
+
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT

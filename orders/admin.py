@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from orders.models import Category, ExchangeRate, MinimumOrderPolicy, Order, OrderEvent, OrderLine, Product, VatRate
+from portal.admin_tools import HistoryInline
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):
@@ -63,25 +64,13 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ("category",)
 
 
-class LineInline(admin.TabularInline):
+class LineInline(HistoryInline):
     model = OrderLine
-    extra = 0
-    can_delete = False
-    readonly_fields = ("sku", "name", "quantity", "unit_price", "unit_price_sar", "line_total")
     exclude = ("product",)
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-
-class EventInline(admin.TabularInline):
+class EventInline(HistoryInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("status", "by", "note", "at")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Order)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from merchants import services
 from merchants.models import Application, ApplicationEvent, Membership, Merchant
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory
 
@@ -70,25 +68,10 @@ def test_a_reviewer_cannot_approve_their_own_application_in_the_admin(staff_clie
 def test_two_reviewers_approving_at_the_same_time_create_exactly_one_merchant():
     application = SubmittedApplicationFactory()
     reviewers = [UserFactory(is_staff=True), UserFactory(is_staff=True)]
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def approve(reviewer):
-        barrier.wait()
-        try:
-            services.approve_application(application_id=application.pk, reviewer=reviewer)
-            outcomes.append("approved")
-        except services.IllegalTransition:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=[r]) for r in reviewers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["approved", "refused"]
+    outcomes = run_together(
+        lambda reviewer: services.approve_application(application_id=application.pk, reviewer=reviewer), reviewers
+    )
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["IllegalTransition", "Merchant"]
     assert Merchant.objects.count() == 1
     assert Membership.objects.count() == 1
     assert ApplicationEvent.objects.filter(action=ApplicationEvent.Action.APPROVED).count() == 1

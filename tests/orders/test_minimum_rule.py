@@ -3,16 +3,15 @@ equivalent in the order's currency at the rate in force (see orders/services.py 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from orders import services
 from orders.models import ExchangeRate, MinimumOrderPolicy, Order
+from tests.concurrency import run_together
 from tests.factories import MembershipFactory
 from tests.orders.factories import ProductFactory
 
@@ -190,22 +189,9 @@ def test_quantity_steps_and_minimums_are_enforced():
 def test_two_concurrent_first_orders_are_judged_one_after_the_other():
     member = merchant_in("SAR")
     products = [ProductFactory(unit_price_sar=Decimal("5000.00")) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    kinds: list[str] = []
-
-    def place(product):
-        barrier.wait()
-        try:
-            kinds.append(
-                services.place_order(merchant=member.merchant, placed_by=member.user, items=[(product, 1)]).minimum_kind
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=place, args=[p]) for p in products]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(kinds) == ["awaiting_first_payment", "first"]
+    placed = run_together(
+        lambda product: services.place_order(merchant=member.merchant, placed_by=member.user, items=[(product, 1)]),
+        products,
+    )
+    assert sorted(order.minimum_kind for order in placed) == ["awaiting_first_payment", "first"]
     assert Order.objects.filter(merchant=member.merchant, minimum_kind="first").count() == 1
