@@ -8,7 +8,7 @@ get it from `to_minor_units`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 #: ISO 4217 minor units that are not 2.
 MINOR_UNITS = {"KWD": 3, "BHD": 3, "OMR": 3, "JOD": 3, "TND": 3, "JPY": 0, "KRW": 0}
@@ -66,6 +66,14 @@ def convert(money: Money, *, rate_to_sar: Decimal, to: str) -> Money:
     if to == BASE_CURRENCY:
         return Money(money.amount * rate_to_sar, to)
     raise ValueError("convert goes through SAR: one side must be SAR")
+
+
+def convert_up(money: Money, *, rate_to_sar: Decimal, to: str) -> Money:
+    """Like `convert`, but rounded up to the minor unit: for a shortfall, never understated."""
+    exact = money.amount / rate_to_sar if to != BASE_CURRENCY else money.amount * rate_to_sar
+    if money.currency == to:
+        return money
+    return Money(exact.quantize(Decimal(1).scaleb(-minor_units(to)), rounding=ROUND_UP), to)
 
 
 def to_minor_units(money: Money) -> int:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("merchants.urls")),
+    path("portal/", include("orders.urls")),
 ]

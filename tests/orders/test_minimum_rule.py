@@ -70,15 +70,17 @@ def test_repeat_order_in_sar_at_the_boundary(price, placed):
 
 @pytest.mark.parametrize(
     ("price_sar", "subtotal_usd", "placed"),
-    # 5,000 SAR at the 3.75 peg is 1,333.33 USD (half up); 4,999.95 SAR is 1,333.32 USD.
-    [("4999.95", "1333.32", False), ("4999.99", "1333.33", True)],
+    # Prices are set in SAR, so the SAR subtotal decides: 4,999.99 SAR shows as 1,333.33 USD (rounded
+    # half up, like the 1,333.33 USD minimum) but is still 0.01 SAR short.
+    [("4999.99", "1333.33", False), ("5000.00", "1333.33", True)],
 )
-def test_first_order_in_usd_rounds_the_minimum_to_the_cent(price_sar, subtotal_usd, placed):
+def test_first_order_in_usd_is_decided_on_the_exact_sar_subtotal(price_sar, subtotal_usd, placed):
     member = merchant_in("USD", "US")
     if placed:
         result = order(member, price_sar)
-        assert (result.subtotal, result.minimum_in_currency, result.rate_to_sar) == (
+        assert (result.subtotal, result.subtotal_sar, result.minimum_in_currency, result.rate_to_sar) == (
             Decimal(subtotal_usd),
+            Decimal("5000.00"),
             Decimal("1333.33"),
             Decimal("3.75"),
         )
@@ -86,16 +88,17 @@ def test_first_order_in_usd_rounds_the_minimum_to_the_cent(price_sar, subtotal_u
     else:
         with pytest.raises(services.BelowMinimum) as refused:
             order(member, price_sar)
-        assert str(refused.value.params["shortfall"]) == "0.01 USD"
-        assert str(refused.value.params["shortfall_sar"]) == "0.04 SAR"
+        assert str(refused.value.params["shortfall_sar"]) == "0.01 SAR"
+        assert str(refused.value.params["shortfall"]) == "0.01 USD"  # rounded up, never shown as 0.00
+        assert str(refused.value.params["total"]) == "1,333.33 USD"
 
 
 @pytest.mark.parametrize(
     ("price_sar", "placed"),
-    # 5,000 SAR at 4.05 is 1,234.5679 EUR -> 1,234.57; 4,999.98 SAR is 1,234.56 EUR.
+    # 5,000 SAR at 4.05 is 1,234.5679 EUR, shown 1,234.57; 4,999.98 SAR is 1,234.56 EUR.
     [("4999.98", False), ("5000.00", True)],
 )
-def test_first_order_in_eur_rounds_the_minimum_to_the_cent(eur_rate, price_sar, placed):
+def test_first_order_in_eur_at_the_boundary(eur_rate, price_sar, placed):
     member = merchant_in("EUR", "FR")
     if placed:
         result = order(member, price_sar)
@@ -103,8 +106,9 @@ def test_first_order_in_eur_rounds_the_minimum_to_the_cent(eur_rate, price_sar, 
         assert result.rate_effective_at == eur_rate.effective_at
         assert result.vat_amount == 0
     else:
-        with pytest.raises(services.BelowMinimum):
+        with pytest.raises(services.BelowMinimum) as refused:
             order(member, price_sar)
+        assert str(refused.value.params["shortfall"]) == "0.01 EUR"
 
 
 @pytest.mark.parametrize(("price_sar", "placed"), [("1999.99", False), ("2000.00", True)])

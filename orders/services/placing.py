@@ -10,10 +10,12 @@ one, "or the equivalent"):
 - A merchant without one places a *first* order (first-order minimum). While its first order awaits
   payment, a further order is judged against the first-order minimum too (`awaiting_first_payment`):
   the repeat minimum starts once a first order has been paid.
-- "Equivalent": the minimum is converted into the order's currency with the rate in force at placement,
-  rounded half up to that currency's minor unit; the order's subtotal (before VAT and delivery) in its
-  currency must reach it. The order stores the rate, its source and date, the SAR subtotal and both
-  minimums, so that the decision can be recomputed.
+- "Equivalent": catalogue prices are set in SAR, so an order's SAR subtotal (before VAT and delivery)
+  is exact whatever its currency, and that is what must reach the minimum. The order's own currency
+  amounts are the SAR prices converted with the rate in force at placement (rounded half up to the
+  currency's minor unit); a shortfall shown in that currency is rounded up, never understated. The
+  order stores the rate, its source and date, the SAR subtotal and the minimum in both currencies, so
+  that the decision can be recomputed.
 - The decision is taken with the merchant row locked, so two concurrent placements are judged one after
   the other: at most one live order is ever recorded as the merchant's first.
 """
@@ -32,7 +34,33 @@ from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Merchant
 from orders.models import ExchangeRate, MinimumOrderPolicy, Order, OrderEvent, OrderLine, Product, Sequence, VatRate
-from orders.money import BASE_CURRENCY, Money, convert
+from orders.money import BASE_CURRENCY, Money, convert, convert_up
+
+__all__ = [
+    "NOT_COUNTING",
+    "PAID_STATUSES",
+    "TRANSITIONS",
+    "BelowMinimum",
+    "EmptyOrder",
+    "IllegalTransition",
+    "InvalidQuantity",
+    "Minimum",
+    "NoRate",
+    "OrderError",
+    "PricedLine",
+    "Rate",
+    "StaleRate",
+    "below_minimum",
+    "check_quantity",
+    "minimum_for",
+    "move",
+    "next_in_sequence",
+    "place_order",
+    "policy_in_force",
+    "price_lines",
+    "rate_in_force",
+    "vat_rate_for",
+]
 
 PAID_STATUSES = {Order.Status.PAID, Order.Status.IN_FULFILMENT, Order.Status.SHIPPED, Order.Status.COMPLETED}
 NOT_COUNTING = {Order.Status.CANCELLED, Order.Status.REJECTED, Order.Status.REFUNDED}
@@ -147,6 +175,10 @@ class PricedLine:
     def total(self) -> Money:
         return self.unit_price.times(self.quantity)
 
+    @property
+    def total_sar(self) -> Money:
+        return self.unit_price_sar.times(self.quantity)
+
 
 def check_quantity(*, product: Product, quantity: int) -> None:
     """Refuse a quantity below the product's minimum or off its step."""
@@ -175,10 +207,17 @@ def next_in_sequence(name: str, year: int) -> int:
     return sequence.last
 
 
-def below_minimum(minimum: Minimum, subtotal: Money, rate: Rate) -> BelowMinimum:
-    shortfall = minimum.amount - subtotal
-    shortfall_sar = convert(shortfall, rate_to_sar=rate.rate_to_sar, to=BASE_CURRENCY)
-    total_sar = convert(subtotal, rate_to_sar=rate.rate_to_sar, to=BASE_CURRENCY)
+def shortfall_of(minimum: Minimum, subtotal_sar: Money, rate: Rate) -> tuple[Money, Money] | None:
+    """What is missing to reach the minimum, in SAR and (rounded up) in the order's currency."""
+    if subtotal_sar >= minimum.amount_sar:
+        return None
+    shortfall_sar = minimum.amount_sar - subtotal_sar
+    return shortfall_sar, convert_up(shortfall_sar, rate_to_sar=rate.rate_to_sar, to=rate.currency)
+
+
+def below_minimum(minimum: Minimum, subtotal: Money, subtotal_sar: Money, rate: Rate) -> BelowMinimum:
+    shortfall_sar, shortfall = shortfall_of(minimum, subtotal_sar, rate) or (subtotal_sar, subtotal)
+    total_sar = subtotal_sar
     which = _("first order") if minimum.kind != Order.MinimumKind.REPEAT else _("repeat order")
     message = _(
         "The minimum for a %(which)s is %(minimum)s (%(minimum_sar)s). Your order comes to %(total)s "
@@ -228,9 +267,10 @@ def place_order(
         rate = rate_in_force(currency=merchant.currency, at=at)
         lines = price_lines(items=items, rate=rate)
         subtotal = sum((line.total for line in lines), Money(Decimal(0), rate.currency))
+        subtotal_sar = sum((line.total_sar for line in lines), Money(Decimal(0), BASE_CURRENCY))
         minimum = minimum_for(merchant=merchant, rate=rate, at=at, exempt=replaces is not None)
-        if subtotal < minimum.amount:
-            raise below_minimum(minimum, subtotal, rate)
+        if subtotal_sar < minimum.amount_sar:
+            raise below_minimum(minimum, subtotal, subtotal_sar, rate)
         vat_rate = vat_rate_for(country=merchant.country, at=at)
         vat = Money(subtotal.amount * vat_rate, rate.currency)
         order = Order.objects.create(
@@ -243,7 +283,7 @@ def place_order(
             rate_source=rate.source,
             rate_effective_at=rate.effective_at,
             subtotal=subtotal.amount,
-            subtotal_sar=convert(subtotal, rate_to_sar=rate.rate_to_sar, to=BASE_CURRENCY).amount,
+            subtotal_sar=subtotal_sar.amount,
             vat_rate=vat_rate,
             vat_amount=vat.amount,
             total=(subtotal + vat).amount,

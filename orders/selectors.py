@@ -1,0 +1,44 @@
+"""Reads of the orders domain; every merchant read starts from the merchant."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from merchants.models import Merchant
+from orders.models import Cart, CartLine, Category, Order, Product
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def catalogue(*, category: str | None = None, query: str | None = None) -> QuerySet[Product]:
+    """Listed products, optionally of one category or matching a search in any language or the SKU."""
+    products = Product.objects.filter(is_active=True).select_related("category")
+    if category:
+        products = products.filter(category__slug=category)
+    if query:
+        products = products.filter(
+            Q(sku__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(name_fr__icontains=query)
+            | Q(name_ar__icontains=query)
+        )
+    return products.order_by("category__position", "sku")
+
+
+def cart_lines(*, cart: Cart) -> list[CartLine]:
+    return list(cart.lines.select_related("product__category"))
+
+
+def orders_for(*, merchant: Merchant, status: str | None = None) -> QuerySet[Order]:
+    """The merchant's orders, newest first, with their status history."""
+    orders = Order.objects.filter(merchant=merchant).prefetch_related("events").order_by("-placed_at", "-pk")
+    if status:
+        orders = orders.filter(status=status)
+    return orders
+
+
+def order_detail(*, merchant: Merchant) -> QuerySet[Order]:
+    """The merchant's orders with lines and history, for one order's page."""
+    return Order.objects.filter(merchant=merchant).prefetch_related("lines", "events__by")

@@ -1,0 +1,171 @@
+"""The cart: add, change and remove lines; quick order and CSV lines; checkout into an order."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from merchants.models import Merchant
+from orders.models import Cart, CartLine, Order, Product
+from orders.money import BASE_CURRENCY, Money
+from orders.services.placing import (
+    InvalidQuantity,
+    Minimum,
+    OrderError,
+    PricedLine,
+    Rate,
+    check_quantity,
+    minimum_for,
+    place_order,
+    price_lines,
+    rate_in_force,
+    shortfall_of,
+)
+
+__all__ = [
+    "CartSummary",
+    "LineErrors",
+    "add_lines",
+    "cart_for",
+    "checkout",
+    "parse_lines",
+    "set_quantity",
+    "summarise",
+]
+
+MAX_IMPORT_LINES = 2000
+
+
+def cart_for(*, merchant: Merchant, user: Any) -> Cart:
+    """The member's cart for this merchant (created on first use)."""
+    cart, _created = Cart.objects.get_or_create(merchant=merchant, user=user)
+    return cart
+
+
+def set_quantity(*, cart: Cart, product: Product, quantity: int) -> None:
+    """Set a line's quantity (0 removes it), within the product's minimum and step."""
+    if quantity == 0:
+        CartLine.objects.filter(cart=cart, product=product).delete()
+        return
+    check_quantity(product=product, quantity=quantity)
+    CartLine.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
+
+
+@dataclass
+class LineErrors:
+    """What an import refused, by line number, beside how many lines it added."""
+
+    added: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_lines(text: str) -> list[tuple[int, str, str]]:
+    """(line number, SKU, quantity) from "SKU,quantity" lines (a header line and blank lines are skipped)."""
+    rows = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if number == 1 and row[0].strip().lower() == "sku":
+            continue
+        cells = [cell.strip() for cell in row]
+        if len(cells) == 1:
+            cells = cells[0].split()
+        rows.append((number, cells[0] if cells else "", cells[1] if len(cells) > 1 else ""))
+    return rows
+
+
+def add_lines(*, cart: Cart, text: str) -> LineErrors:
+    """Add "SKU,quantity" lines to the cart; good lines are added, every bad one is reported by number."""
+    result = LineErrors()
+    rows = parse_lines(text)
+    if len(rows) > MAX_IMPORT_LINES:
+        result.errors.append((0, _("At most %(count)s lines at a time.") % {"count": MAX_IMPORT_LINES}))
+        return result
+    products = {p.sku.upper(): p for p in Product.objects.filter(is_active=True, sku__in=[r[1].upper() for r in rows])}
+    with transaction.atomic():
+        for number, sku, quantity_text in rows:
+            product = products.get(sku.upper())
+            if product is None:
+                result.errors.append((number, _("Unknown SKU “%(sku)s”.") % {"sku": sku}))
+                continue
+            try:
+                quantity = int(quantity_text)
+            except ValueError:
+                result.errors.append((number, _("“%(value)s” is not a quantity.") % {"value": quantity_text}))
+                continue
+            existing = CartLine.objects.filter(cart=cart, product=product).values_list("quantity", flat=True).first()
+            try:
+                set_quantity(cart=cart, product=product, quantity=(existing or 0) + quantity)
+            except InvalidQuantity as exc:
+                result.errors.append((number, str(exc.message)))
+                continue
+            result.added += 1
+    return result
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    lines: list[PricedLine]
+    rate: Rate | None
+    subtotal: Money | None
+    subtotal_sar: Money | None
+    minimum: Minimum | None
+    error: OrderError | None
+
+    @property
+    def _shortfall(self) -> tuple[Money, Money] | None:
+        if self.minimum is None or self.subtotal_sar is None or self.rate is None:
+            return None
+        return shortfall_of(self.minimum, self.subtotal_sar, self.rate)
+
+    @property
+    def shortfall_sar(self) -> Money | None:
+        return self._shortfall[0] if self._shortfall else None
+
+    @property
+    def shortfall(self) -> Money | None:
+        """The shortfall in the merchant's currency, rounded up."""
+        return self._shortfall[1] if self._shortfall else None
+
+    @property
+    def progress(self) -> int:
+        """How far the cart is towards the minimum, in percent (0-100)."""
+        if self.minimum is None or self.subtotal_sar is None or not self.minimum.amount_sar.amount:
+            return 100
+        return min(100, int(self.subtotal_sar.amount * 100 / self.minimum.amount_sar.amount))
+
+    @property
+    def is_first_order(self) -> bool:
+        return self.minimum is not None and self.minimum.kind != Order.MinimumKind.REPEAT
+
+
+def summarise(*, cart: Cart, lines: list[CartLine]) -> CartSummary:
+    """Price the cart at today's rate and say how far it is from the merchant's minimum."""
+    try:
+        rate = rate_in_force(currency=cart.merchant.currency)
+    except OrderError as exc:
+        return CartSummary([], None, None, None, None, exc)
+    priced = price_lines(items=[(line.product, line.quantity) for line in lines], rate=rate)
+    subtotal = sum((line.total for line in priced), Money(Decimal(0), rate.currency))
+    subtotal_sar = sum((line.total_sar for line in priced), Money(Decimal(0), BASE_CURRENCY))
+    return CartSummary(priced, rate, subtotal, subtotal_sar, minimum_for(merchant=cart.merchant, rate=rate), None)
+
+
+def checkout(*, cart: Cart, placed_by: Any, delivery_mode: str) -> Order:
+    """Place the cart as an order (every rule re-checked on the server) and empty it."""
+    with transaction.atomic():
+        lines = list(cart.lines.select_related("product"))
+        order = place_order(
+            merchant=cart.merchant,
+            placed_by=placed_by,
+            items=[(line.product, line.quantity) for line in lines],
+            delivery_mode=delivery_mode,
+        )
+        cart.lines.all().delete()
+    return order

@@ -1,0 +1,215 @@
+"""Merchant pages of the orders domain: catalogue, cart, checkout, orders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from merchants.access import MerchantRequest, member_required
+from merchants.models import Membership
+from orders import selectors, services
+from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
+from orders.models import Order, Product
+from orders.money import BASE_CURRENCY, Money, convert
+
+BUYERS = (Membership.Role.OWNER, Membership.Role.BUYER)
+PAGE_SIZE = 24
+
+
+def _price(product: Product, rate: services.Rate | None) -> Money:
+    sar = Money(product.unit_price_sar, BASE_CURRENCY)
+    return convert(sar, rate_to_sar=rate.rate_to_sar, to=rate.currency) if rate else sar
+
+
+def _rate(request: MerchantRequest) -> services.Rate | None:
+    try:
+        return services.rate_in_force(currency=request.merchant.currency)
+    except services.OrderError as exc:
+        messages.warning(request, str(exc.message))
+        return None
+
+
+@member_required
+def catalogue(request: MerchantRequest) -> HttpResponse:
+    """Products by category or search, priced in the merchant's currency."""
+    category, query = request.GET.get("category") or None, (request.GET.get("q") or "").strip()[:100]
+    page = Paginator(selectors.catalogue(category=category, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    rate = _rate(request)
+    return render(
+        request,
+        "orders/catalogue.html",
+        {
+            "page": page,
+            "rows": [(product, _price(product, rate)) for product in page],
+            "categories": selectors.categories(),
+            "category": category,
+            "query": query,
+        },
+    )
+
+
+@member_required
+def product_detail(request: MerchantRequest, sku: str) -> HttpResponse:
+    product = get_object_or_404(selectors.catalogue(), sku=sku)
+    return render(
+        request,
+        "orders/product.html",
+        {
+            "product": product,
+            "price": _price(product, _rate(request)),
+            "form": QuantityForm(initial={"quantity": product.min_quantity}),
+        },
+    )
+
+
+@require_POST
+@member_required(roles=BUYERS)
+def cart_add(request: MerchantRequest, sku: str) -> HttpResponse:
+    product = get_object_or_404(selectors.catalogue(), sku=sku)
+    result = services.add_lines(
+        cart=services.cart_for(merchant=request.merchant, user=request.user),
+        text=f"{product.sku},{request.POST.get('quantity', '')}",
+    )
+    for _number, error in result.errors:
+        messages.error(request, error)
+    if result.added:
+        messages.success(request, _("Added to your cart."))
+    return redirect("orders:cart")
+
+
+@member_required
+def cart(request: MerchantRequest) -> HttpResponse:
+    """The cart with the way to the minimum, quick order and CSV upload."""
+    current = services.cart_for(merchant=request.merchant, user=request.user)
+    lines = selectors.cart_lines(cart=current)
+    summary = services.summarise(cart=current, lines=lines)
+    return render(
+        request,
+        "orders/cart.html",
+        {
+            "lines": list(zip(lines, summary.lines, strict=False))
+            if summary.lines
+            else [(line, None) for line in lines],
+            "summary": summary,
+            "quick_form": QuickOrderForm(),
+            "upload_form": CsvUploadForm(),
+            "checkout_form": CheckoutForm(),
+            "can_order": request.membership.role in BUYERS,
+        },
+    )
+
+
+@require_POST
+@member_required(roles=BUYERS)
+def cart_set(request: MerchantRequest, product_id: int) -> HttpResponse:
+    current = services.cart_for(merchant=request.merchant, user=request.user)
+    line = get_object_or_404(current.lines.select_related("product"), product_id=product_id)
+    form = QuantityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_quantity(cart=current, product=line.product, quantity=form.cleaned_data["quantity"])
+        except services.OrderError as exc:
+            messages.error(request, str(exc.message))
+    return redirect("orders:cart")
+
+
+def _report(request: MerchantRequest, result: services.LineErrors) -> None:
+    if result.added:
+        messages.success(request, _("%(count)s line(s) added to your cart.") % {"count": result.added})
+    for number, error in result.errors:
+        messages.error(request, _("Line %(number)s: %(error)s") % {"number": number, "error": error})
+
+
+@require_POST
+@member_required(roles=BUYERS)
+def cart_quick(request: MerchantRequest) -> HttpResponse:
+    form = QuickOrderForm(request.POST)
+    if form.is_valid():
+        current = services.cart_for(merchant=request.merchant, user=request.user)
+        _report(request, services.add_lines(cart=current, text=form.cleaned_data["lines"]))
+    return redirect("orders:cart")
+
+
+@require_POST
+@member_required(roles=BUYERS)
+def cart_upload(request: MerchantRequest) -> HttpResponse:
+    form = CsvUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        current = services.cart_for(merchant=request.merchant, user=request.user)
+        _report(request, services.add_lines(cart=current, text=form.cleaned_data["file"]))
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, str(error))
+    return redirect("orders:cart")
+
+
+@require_POST
+@member_required(roles=BUYERS)
+def checkout(request: MerchantRequest) -> HttpResponse:
+    """Place the cart; every rule is checked again here, on the server."""
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        return redirect("orders:cart")
+    try:
+        order = services.checkout(
+            cart=services.cart_for(merchant=request.merchant, user=request.user),
+            placed_by=request.user,
+            delivery_mode=form.cleaned_data["delivery_mode"],
+        )
+    except services.OrderError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("orders:cart")
+    messages.success(request, _("Order %(reference)s is placed.") % {"reference": order.reference})
+    return redirect("orders:order", reference=order.reference)
+
+
+@member_required
+def order_list(request: MerchantRequest) -> HttpResponse:
+    form = OrderFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else None
+    page = Paginator(selectors.orders_for(merchant=request.merchant, status=status), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "orders/order_list.html", {"page": page, "form": form})
+
+
+@member_required
+def order_detail(request: MerchantRequest, reference: str) -> HttpResponse:
+    order = get_object_or_404(selectors.order_detail(merchant=request.merchant), reference=reference)
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "can_cancel": order.status == Order.Status.AWAITING_PAYMENT and request.membership.role in BUYERS,
+        },
+    )
+
+
+@require_POST
+@member_required(roles=BUYERS)
+def order_cancel(request: MerchantRequest, reference: str) -> HttpResponse:
+    order = get_object_or_404(selectors.orders_for(merchant=request.merchant), reference=reference)
+    try:
+        services.move(order=order, to=Order.Status.CANCELLED, by=request.user, note=_("Cancelled by the merchant"))
+    except services.OrderError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The order has been cancelled."))
+    return redirect("orders:order", reference=reference)
+
+
+@require_POST
+@member_required(roles=BUYERS)
+def order_reorder(request: MerchantRequest, reference: str) -> HttpResponse:
+    """Put a past order's products back in the cart."""
+    order = get_object_or_404(selectors.order_detail(merchant=request.merchant), reference=reference)
+    text = "\n".join(f"{line.sku},{line.quantity}" for line in order.lines.all())
+    _report(
+        request, services.add_lines(cart=services.cart_for(merchant=request.merchant, user=request.user), text=text)
+    )
+    return redirect("orders:cart")

@@ -1,0 +1,156 @@
+"""The merchant's catalogue, cart, checkout and order pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from orders import services
+from orders.models import CartLine, ExchangeRate, Order
+from tests.factories import MembershipFactory
+from tests.orders.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buyer(client):
+    membership = MembershipFactory(role="buyer", merchant__currency="USD", merchant__country="US")
+    client.force_login(membership.user)
+    return membership
+
+
+def test_catalogue_shows_prices_in_the_merchant_currency_and_searches(client, buyer):
+    ProductFactory(sku="ARG-1", name_en="Pure argan", unit_price_sar=Decimal("375.00"))
+    ProductFactory(sku="SOAP-1", name_en="Black soap", unit_price_sar=Decimal("37.50"))
+    page = client.get(reverse("orders:catalogue")).content.decode()
+    assert "100.00 USD" in page
+    assert "10.00 USD" in page
+    found = client.get(reverse("orders:catalogue"), {"q": "soap"}).content.decode()
+    assert "Black soap" in found
+    assert "Pure argan" not in found
+
+
+def test_the_cart_shows_the_way_to_the_first_order_minimum_in_sar_and_the_merchant_currency(client, buyer):
+    product = ProductFactory(sku="ARG-1", unit_price_sar=Decimal("3760.00"))
+    client.post(reverse("orders:cart_add", args=["ARG-1"]), {"quantity": 1})
+    page = client.get(reverse("orders:cart")).content.decode()
+    # 5,000 - 3,760 = 1,240 SAR, about 330.67 USD (1,240 / 3.75 = 330.666..., rounded up).
+    assert "1,240.00 SAR to go before your first order can be placed" in page
+    assert "about 330.67 USD at today" in page
+    assert CartLine.objects.get().product == product
+
+
+def test_checkout_below_the_minimum_is_refused_with_both_currencies_then_accepted(client, buyer):
+    ProductFactory(sku="ARG-1", unit_price_sar=Decimal("3760.00"))
+    client.post(reverse("orders:cart_add", args=["ARG-1"]), {"quantity": 1})
+    refused = client.post(reverse("orders:checkout"), {"delivery_mode": "own_address"}, follow=True)
+    text = refused.content.decode()
+    assert "1,333.33 USD" in text
+    assert "5,000.00 SAR" in text
+    assert not Order.objects.exists()
+    client.post(reverse("orders:cart_quick"), {"lines": "ARG-1, 1"})
+    placed = client.post(reverse("orders:checkout"), {"delivery_mode": "white_label"})
+    order = Order.objects.get()
+    assert placed["Location"] == reverse("orders:order", args=[order.reference])
+    assert (order.delivery_mode, order.subtotal) == ("white_label", Decimal("2005.34"))
+    assert not CartLine.objects.exists()
+
+
+def test_quick_order_and_csv_report_every_bad_line_by_number_and_keep_the_good_ones(client, buyer):
+    ProductFactory(sku="ARG-1", min_quantity=2, quantity_step=2)
+    ProductFactory(sku="SOAP-1")
+    csv = "sku,quantity\nARG-1,4\nNOPE-9,1\nSOAP-1,many\nARG-1,3\n\nSOAP-1,5\n"
+    response = client.post(
+        reverse("orders:cart_upload"),
+        {"file": SimpleUploadedFile("cart.csv", csv.encode(), content_type="text/csv")},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert "2 line(s) added to your cart." in messages
+    assert any(m.startswith("Line 3:") and "NOPE-9" in m for m in messages)
+    assert any(m.startswith("Line 4:") and "many" in m for m in messages)
+    assert any(m.startswith("Line 5:") and "steps of 2" in m for m in messages)
+    assert dict(CartLine.objects.values_list("product__sku", "quantity")) == {"ARG-1": 4, "SOAP-1": 5}
+
+
+def test_orders_list_filters_and_shows_history_cancel_and_reorder(client, buyer):
+    product = ProductFactory(sku="ARG-1", unit_price_sar=Decimal("6000"))
+    first = services.place_order(merchant=buyer.merchant, placed_by=buyer.user, items=[(product, 1)])
+    second = services.place_order(merchant=buyer.merchant, placed_by=buyer.user, items=[(product, 1)])
+    client.post(reverse("orders:order_cancel", args=[first.reference]))
+    first.refresh_from_db()
+    assert first.status == "cancelled"
+    listing = client.get(reverse("orders:orders"), {"status": "cancelled"}).content.decode()
+    assert first.reference in listing
+    assert second.reference not in listing
+    detail = client.get(reverse("orders:order", args=[first.reference])).content.decode()
+    assert "Cancelled by the merchant" in detail
+    client.post(reverse("orders:order_reorder", args=[second.reference]))
+    assert CartLine.objects.get().quantity == 1
+
+
+def test_a_stale_rate_is_said_on_the_cart_instead_of_pricing_silently(client, settings):
+    settings.EXCHANGE_RATE_MAX_AGE_HOURS = 1
+    membership = MembershipFactory(merchant__currency="EUR", merchant__country="FR")
+    ExchangeRate.objects.create(
+        currency="EUR",
+        rate_to_sar=Decimal("4.05"),
+        source="finance",
+        effective_at=timezone.now() - timezone.timedelta(hours=3),
+    )
+    client.force_login(membership.user)
+    page = client.get(reverse("orders:cart")).content.decode()
+    assert "out of date" in page
+
+
+def test_viewers_browse_but_cannot_order(client):
+    viewer = MembershipFactory(role="viewer")
+    ProductFactory(sku="ARG-1")
+    client.force_login(viewer.user)
+    assert client.get(reverse("orders:catalogue")).status_code == 200
+    assert client.post(reverse("orders:cart_add", args=["ARG-1"]), {"quantity": 1}).status_code == 403
+    assert client.post(reverse("orders:checkout"), {"delivery_mode": "own_address"}).status_code == 403
+
+
+def test_another_merchants_orders_and_cart_lines_are_404(client, buyer):
+    other = MembershipFactory(role="owner")
+    product = ProductFactory(sku="ARG-1", unit_price_sar=Decimal("6000"))
+    order = services.place_order(merchant=other.merchant, placed_by=other.user, items=[(product, 1)])
+    services.set_quantity(cart=services.cart_for(merchant=other.merchant, user=other.user), product=product, quantity=1)
+    for name in ("orders:order", "orders:order_cancel", "orders:order_reorder"):
+        method = client.get if name == "orders:order" else client.post
+        assert method(reverse(name, args=[order.reference])).status_code == 404
+    assert client.post(reverse("orders:cart_set", args=[product.pk]), {"quantity": 5}).status_code == 404
+    order.refresh_from_db()
+    assert order.status == "awaiting_payment"
+
+
+def test_list_pages_run_the_same_number_of_queries_for_5_and_500_items(client, buyer):
+    def fill(count: int) -> None:
+        products = [ProductFactory(unit_price_sar=Decimal("6000")) for _ in range(count)]
+        cart = services.cart_for(merchant=buyer.merchant, user=buyer.user)
+        CartLine.objects.bulk_create([CartLine(cart=cart, product=p, quantity=1) for p in products])
+        for _ in range(count):
+            services.place_order(merchant=buyer.merchant, placed_by=buyer.user, items=[(products[0], 1)])
+
+    def count_queries() -> dict[str, int]:
+        counts = {}
+        for name in ("orders:catalogue", "orders:cart", "orders:orders"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(name)).status_code == 200
+            counts[name] = len(captured.captured_queries)
+        return counts
+
+    fill(5)
+    small = count_queries()
+    fill(495)
+    assert count_queries() == small
+    assert CartLine.objects.count() == 500
+    assert Order.objects.count() == 500
