@@ -286,3 +286,27 @@ class CartLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_id}"
+
+
+class Invoice(models.Model):
+    """A pro-forma (at placement) or tax invoice (once paid), numbered without gaps per kind and year."""
+
+    class Kind(models.TextChoices):
+        PROFORMA = "proforma", _("Pro-forma invoice")
+        TAX = "tax", _("Tax invoice")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="invoices")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=8)
+    pdf = models.FileField(_("PDF"), upload_to="invoices/", max_length=200)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ("issued_at", "pk")
+        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="one_invoice_of_each_kind_per_order")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -41,4 +41,4 @@ def orders_for(*, merchant: Merchant, status: str | None = None) -> QuerySet[Ord
 
 def order_detail(*, merchant: Merchant) -> QuerySet[Order]:
     """The merchant's orders with lines and history, for one order's page."""
-    return Order.objects.filter(merchant=merchant).prefetch_related("lines", "events__by")
+    return Order.objects.filter(merchant=merchant).prefetch_related("lines", "events__by", "invoices")

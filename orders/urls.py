@@ -17,4 +17,5 @@ urlpatterns = [
     path("orders/<str:reference>/", views.order_detail, name="order"),
     path("orders/<str:reference>/cancel/", views.order_cancel, name="order_cancel"),
     path("orders/<str:reference>/reorder/", views.order_reorder, name="order_reorder"),
+    path("orders/<str:reference>/invoices/<str:number>/", views.invoice_download, name="invoice"),
 ]

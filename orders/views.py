@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,8 +13,9 @@ from merchants.access import MerchantRequest, member_required
 from merchants.models import Membership
 from orders import selectors, services
 from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
-from orders.models import Order, Product
+from orders.models import Invoice, Order, Product
 from orders.money import BASE_CURRENCY, Money, convert
+from portal.uploads import private_file_response
 
 BUYERS = (Membership.Role.OWNER, Membership.Role.BUYER)
 PAGE_SIZE = 24
@@ -213,3 +214,12 @@ def order_reorder(request: MerchantRequest, reference: str) -> HttpResponse:
         request, services.add_lines(cart=services.cart_for(merchant=request.merchant, user=request.user), text=text)
     )
     return redirect("orders:cart")
+
+
+@member_required
+def invoice_download(request: MerchantRequest, reference: str, number: str) -> HttpResponseBase:
+    """One of the merchant's invoices, as a PDF attachment."""
+    invoice = get_object_or_404(
+        Invoice.objects.filter(order__merchant=request.merchant, order__reference=reference), number=number
+    )
+    return private_file_response(invoice.pdf, download_name=f"{invoice.number}.pdf", content_type="application/pdf")

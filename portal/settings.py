@@ -243,6 +243,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# The store's identity, printed on invoices (and kept off white-label documents).
+STORE_NAME = env.str("STORE_NAME", default="Maison du Maroc Trading Est.")
+STORE_VAT_NUMBER = env.str("STORE_VAT_NUMBER", default="310123456700003")
+STORE_REGISTRATION_NUMBER = env.str("STORE_REGISTRATION_NUMBER", default="1010654321")
+STORE_ADDRESS = env.str("STORE_ADDRESS", default="King Abdulaziz Road 120, Riyadh 12611, Saudi Arabia")
+STORE_DOMAIN = env.str("STORE_DOMAIN", default="maisondumaroc.example")
+
 # Orders: a rate older than this blocks ordering in its currency (pegged and base rates never age).
 EXCHANGE_RATE_MAX_AGE_HOURS = env.int("EXCHANGE_RATE_MAX_AGE_HOURS", default=48)
 

@@ -256,6 +256,8 @@ def place_order(
 
     `replaces` makes it a staff replacement order, exempt from the minimum.
     """
+    from orders.tasks import issue_proforma_invoice
+
     at = at or timezone.now()
     items = [(product, quantity) for product, quantity in items if quantity]
     if not items:
@@ -310,6 +312,7 @@ def place_order(
             ]
         )
         OrderEvent.objects.create(order=order, status=order.status, by=placed_by, at=at)
+        issue_proforma_invoice.delay_on_commit(order.pk)
     return order
 
 

@@ -1,0 +1,21 @@
+"""Celery entry points of the orders domain: thin, idempotent, by id."""
+
+from celery import shared_task
+
+from orders.models import Invoice
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def issue_proforma_invoice(order_id: int) -> str:
+    """Issue the order's pro-forma invoice (no-op if already issued)."""
+    from orders.services import issue_invoice
+
+    return issue_invoice(order_id=order_id, kind=Invoice.Kind.PROFORMA).number
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def issue_tax_invoice(order_id: int) -> str:
+    """Issue the order's tax invoice (no-op if already issued)."""
+    from orders.services import issue_invoice
+
+    return issue_invoice(order_id=order_id, kind=Invoice.Kind.TAX).number
