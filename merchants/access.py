@@ -14,7 +14,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -29,12 +29,12 @@ class MerchantRequest(HttpRequest):
     membership: Membership
 
 
-def member_required(view: Callable[..., HttpResponse] | None = None, *, roles: Iterable[str] | None = None) -> Any:
+def member_required(view: Callable[..., HttpResponseBase] | None = None, *, roles: Iterable[str] | None = None) -> Any:
     """Decorator: the signed-in user must be a member (with one of `roles`, if given)."""
 
-    def decorator(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = current_membership(user=request.user, session=request.session)

@@ -26,7 +26,7 @@ from portal.pdf import data_uri, render_pdf
 
 __all__ = ["issue_invoice", "mark_paid", "zatca_qr_payload", "zatca_tlv_decode"]
 
-PREFIX = {Invoice.Kind.PROFORMA: "PF", Invoice.Kind.TAX: "INV"}
+PREFIX: dict[str, str] = {Invoice.Kind.PROFORMA: "PF", Invoice.Kind.TAX: "INV"}
 
 
 def _tlv(tag: int, value: str) -> bytes:
