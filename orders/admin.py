@@ -9,8 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
+from orders import services
+from orders.forms import ReplacementForm, StatusChangeForm
 from orders.models import Category, ExchangeRate, MinimumOrderPolicy, Order, OrderEvent, OrderLine, Product, VatRate
 from portal.admin_tools import HistoryInline
 
@@ -109,3 +115,74 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    change_form_template = "admin/orders/order/change_form.html"
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/status/", wrap(self.status_view), name="orders_order_status"),
+            path("<int:pk>/replacement/", wrap(self.replacement_view), name="orders_order_replacement"),
+            *super().get_urls(),
+        ]
+
+    def _render(self, request: HttpRequest, order: Order, form: Any, title: str) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "order": order,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/orders/order/action.html", context)
+
+    def status_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Change the status by hand, with a reason recorded in the order's history."""
+        if not request.user.has_perm("orders.change_order_status"):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=pk)
+        allowed = [(s, str(Order.Status(s).label)) for s in services.TRANSITIONS[order.status]]
+        form = StatusChangeForm(request.POST or None, allowed=allowed)
+        if request.method == "POST" and form.is_valid():
+            to, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
+            if to == Order.Status.PAID:
+                services.mark_paid(order=order, by=request.user, note=reason)
+            else:
+                services.move(order=order, to=to, by=request.user, note=reason)
+            self.message_user(request, _("The order's status has been changed."))
+            return HttpResponseRedirect(reverse("admin:orders_order_change", args=[pk]))
+        return self._render(request, order, form, _("Change the status of %(reference)s") % {"reference": order})
+
+    def replacement_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Raise a replacement order for lines of this one; exempt from the minimum."""
+        if not request.user.has_perm("orders.raise_replacement"):
+            raise PermissionDenied
+        order = get_object_or_404(Order.objects.select_related("merchant"), pk=pk)
+        form = ReplacementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            rows = services.parse_lines(form.cleaned_data["lines"])
+            products = {p.sku: p for p in Product.objects.filter(sku__in=[sku for _, sku, _ in rows])}
+            try:
+                items = [(products[sku], int(quantity)) for _, sku, quantity in rows]
+                replacement = services.place_order(
+                    merchant=order.merchant,
+                    placed_by=request.user,
+                    items=items,
+                    replaces=order,
+                    delivery_mode=order.delivery_mode,
+                )
+            except (KeyError, ValueError):
+                form.add_error("lines", _("Check the SKUs and quantities."))
+            except services.OrderError as exc:
+                form.add_error("lines", str(exc.message))
+            else:
+                services.move(
+                    order=replacement,
+                    to=Order.Status.PAID,
+                    by=request.user,
+                    note=_("Replacement for %(reference)s: %(reason)s")
+                    % {"reference": order.reference, "reason": form.cleaned_data["reason"]},
+                )
+                self.message_user(request, _("Replacement %(reference)s raised.") % {"reference": replacement})
+                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[replacement.pk]))
+        return self._render(request, order, form, _("Replacement for %(reference)s") % {"reference": order})

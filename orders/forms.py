@@ -42,3 +42,25 @@ class CheckoutForm(forms.Form):
 
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Order.Status.choices])
+
+
+class StatusChangeForm(forms.Form):
+    """Staff: move an order to another status, saying why."""
+
+    status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: object, allowed: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["status"].choices = allowed  # type: ignore[attr-defined]
+
+
+class ReplacementForm(forms.Form):
+    """Staff: a replacement order (exempt from the minimum) for some lines."""
+
+    lines = forms.CharField(
+        label=_("Lines to replace"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One product a line: SKU, quantity."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000)

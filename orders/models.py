@@ -215,6 +215,10 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ("-placed_at", "-pk")
+        permissions = [
+            ("change_order_status", "Can change an order's status with a reason"),
+            ("raise_replacement", "Can raise a replacement order"),
+        ]
         constraints = [
             # At most one live order per merchant is its first order.
             models.UniqueConstraint(

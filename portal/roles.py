@@ -14,13 +14,13 @@ VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 #: role -> {"app_label.model": actions}. Apps add their models here as they land.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "reviewer": {
-        "merchants.application": (VIEW, "decide"),
+        "merchants.application": (VIEW, "decide_application"),
         "merchants.applicationdocument": (VIEW,),
         "merchants.merchant": (VIEW,),
     },
     "designer": {},
     "fulfilment": {
-        "orders.order": (VIEW,),
+        "orders.order": (VIEW, "raise_replacement"),
         "orders.product": (VIEW,),
     },
     "finance": {
@@ -28,7 +28,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "orders.exchangerate": (VIEW, ADD),
         "orders.minimumorderpolicy": (VIEW, ADD),
         "orders.vatrate": (VIEW, ADD),
-        "orders.order": (VIEW,),
+        "orders.order": (VIEW, "change_order_status"),
         "orders.product": (VIEW, CHANGE),
     },
     "security": {
@@ -58,7 +58,7 @@ def sync_roles(group_model: Any, permission_model: Any) -> None:
             wanted += list(
                 permission_model.objects.filter(
                     content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
+                    codename__in=[action if "_" in action else f"{action}_{model}" for action in actions],
                 )
             )
         group.permissions.set(wanted)
