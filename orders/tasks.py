@@ -19,3 +19,11 @@ def issue_tax_invoice(order_id: int) -> str:
     from orders.services import issue_invoice
 
     return issue_invoice(order_id=order_id, kind=Invoice.Kind.TAX).number
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def refresh_exchange_rates() -> int:
+    """Scheduled: add today's rates from the configured source (does nothing when none is set)."""
+    from orders.services import refresh_rates
+
+    return len(refresh_rates())

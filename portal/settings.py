@@ -252,6 +252,9 @@ STORE_DOMAIN = env.str("STORE_DOMAIN", default="maisondumaroc.example")
 
 # Orders: a rate older than this blocks ordering in its currency (pegged and base rates never age).
 EXCHANGE_RATE_MAX_AGE_HOURS = env.int("EXCHANGE_RATE_MAX_AGE_HOURS", default=48)
+# Where a scheduled job refreshes rates from (ECB eurofxref XML); empty: finance enters them by hand.
+EXCHANGE_RATE_SOURCE_URL = env.str("EXCHANGE_RATE_SOURCE_URL", default="")
+EXCHANGE_RATE_CURRENCIES = env.list("EXCHANGE_RATE_CURRENCIES", default=["EUR", "GBP", "CHF", "CAD", "PLN", "KRW"])
 
 # Staff two-factor authentication (django-otp).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Wholesale portal")
