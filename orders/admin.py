@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -16,9 +17,21 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from orders import services
-from orders.forms import ReplacementForm, StatusChangeForm
-from orders.models import Category, ExchangeRate, MinimumOrderPolicy, Order, OrderEvent, OrderLine, Product, VatRate
+from orders.forms import CsvUploadForm, ReplacementForm, StatusChangeForm
+from orders.models import (
+    Category,
+    ExchangeRate,
+    MinimumOrderPolicy,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductPhoto,
+    VatRate,
+)
+from orders.services.catalogue import PHOTO_KINDS
 from portal.admin_tools import HistoryInline
+from portal.uploads import check_upload, private_name
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):
@@ -62,12 +75,63 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ("slug", "name_en", "name_fr", "name_ar", "position")
 
 
+class PhotoForm(forms.ModelForm):
+    """A photo checked by content (type, size, pixels) before it is stored."""
+
+    class Meta:
+        model = ProductPhoto
+        fields = ("image", "alt_text", "position")
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data["image"]
+        if hasattr(image, "content_type") and not getattr(image, "_committed", True):
+            kind = check_upload(image, allowed=PHOTO_KINDS, max_bytes=5 * 1024 * 1024)
+            image.name = private_name("products", kind).rsplit("/", 1)[-1]
+            self.instance.content_type = kind.content_type
+        return image
+
+
+class PhotoInline(admin.TabularInline):
+    model = ProductPhoto
+    form = PhotoForm
+    extra = 1
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ("sku", "name_en", "category", "pack_size", "unit_price_sar", "stock_status", "is_active")
     list_filter = ("category", "stock_status", "is_active")
     search_fields = ("sku", "name_en", "name_fr", "name_ar")
     list_select_related = ("category",)
+    inlines = (PhotoInline,)
+    change_list_template = "admin/orders/product/change_list.html"
+
+    def get_urls(self) -> list:
+        return [
+            path("prices/", self.admin_site.admin_view(self.prices_view), name="orders_product_prices"),
+            *super().get_urls(),
+        ]
+
+    def prices_view(self, request: HttpRequest) -> HttpResponse:
+        """Bulk price update from a CSV of sku, price in SAR; every bad line is reported by number."""
+        if not request.user.has_perm("orders.change_product"):
+            raise PermissionDenied
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = services.update_prices(text=form.cleaned_data["file"])
+            self.message_user(request, _("%(count)s price(s) updated.") % {"count": result.added})
+            for number, error in result.errors:
+                self.message_user(
+                    request, _("Line %(number)s: %(error)s") % {"number": number, "error": error}, messages.ERROR
+                )
+            return HttpResponseRedirect(reverse("admin:orders_product_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Update prices from a CSV file"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/orders/product/prices.html", context)
 
 
 class LineInline(HistoryInline):

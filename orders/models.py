@@ -314,3 +314,21 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ProductPhoto(models.Model):
+    """A photo of a product (PNG, JPEG or WebP, checked by content), shown to members only."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("image"), upload_to="products/", max_length=200)
+    content_type = models.CharField(max_length=32)
+    alt_text = models.CharField(_("description"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position}"

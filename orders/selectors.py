@@ -14,7 +14,7 @@ def categories() -> QuerySet[Category]:
 
 def catalogue(*, category: str | None = None, query: str | None = None) -> QuerySet[Product]:
     """Listed products, optionally of one category or matching a search in any language or the SKU."""
-    products = Product.objects.filter(is_active=True).select_related("category")
+    products = Product.objects.filter(is_active=True).select_related("category").prefetch_related("photos")
     if category:
         products = products.filter(category__slug=category)
     if query:

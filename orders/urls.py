@@ -8,6 +8,7 @@ urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/<str:sku>/", views.product_detail, name="product"),
     path("catalogue/<str:sku>/add/", views.cart_add, name="cart_add"),
+    path("catalogue/<str:sku>/photos/<int:pk>/", views.product_photo, name="product_photo"),
     path("cart/", views.cart, name="cart"),
     path("cart/lines/<int:product_id>/", views.cart_set, name="cart_set"),
     path("cart/quick/", views.cart_quick, name="cart_quick"),

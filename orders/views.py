@@ -13,7 +13,7 @@ from merchants.access import MerchantRequest, member_required
 from merchants.models import Membership
 from orders import selectors, services
 from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
-from orders.models import Invoice, Order, Product
+from orders.models import Invoice, Order, Product, ProductPhoto
 from orders.money import BASE_CURRENCY, Money, convert
 from portal.uploads import private_file_response
 
@@ -223,3 +223,15 @@ def invoice_download(request: MerchantRequest, reference: str, number: str) -> H
         Invoice.objects.filter(order__merchant=request.merchant, order__reference=reference), number=number
     )
     return private_file_response(invoice.pdf, download_name=f"{invoice.number}.pdf", content_type="application/pdf")
+
+
+@member_required
+def product_photo(request: MerchantRequest, sku: str, pk: int) -> HttpResponseBase:
+    """A catalogue photo, for members; checked by content when uploaded, served sandboxed."""
+    photo = get_object_or_404(ProductPhoto.objects.filter(product__sku=sku, product__is_active=True), pk=pk)
+    return private_file_response(
+        photo.image,
+        download_name=(photo.image.name or "photo").rsplit("/", 1)[-1],
+        content_type=photo.content_type,
+        inline_image=True,
+    )

@@ -107,10 +107,17 @@ def private_name(prefix: str, kind: Kind) -> str:
     return str(PurePath(prefix) / f"{uuid.uuid4().hex}.{kind.extension}")
 
 
-def private_file_response(field_file: Any, *, download_name: str, content_type: str | None = None) -> FileResponse:
-    """Serve a private file as an attachment that no browser will render or sniff."""
+def private_file_response(
+    field_file: Any, *, download_name: str, content_type: str | None = None, inline_image: bool = False
+) -> FileResponse:
+    """Serve a private file as an attachment that no browser will render or sniff.
+
+    `inline_image` is for images checked by content (catalogue photos): shown in the page, still sandboxed.
+    """
     field_file.open("rb")
-    response = FileResponse(field_file, as_attachment=True, filename=download_name, content_type=content_type)
+    response = FileResponse(
+        field_file, as_attachment=not inline_image, filename=download_name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -4,6 +4,7 @@
 """
 
 from orders.services.carts import *  # noqa: F403
+from orders.services.catalogue import *  # noqa: F403
 from orders.services.invoices import *  # noqa: F403
 from orders.services.placing import *  # noqa: F403
 from orders.services.rates import *  # noqa: F403

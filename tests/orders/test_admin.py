@@ -1,12 +1,16 @@
 """Finance keeps rates and minimums as history in the admin; every order shows its decision."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from orders import services
-from orders.models import ExchangeRate, Order
+from orders.models import ExchangeRate, Order, Product
 from tests.factories import MembershipFactory
 from tests.orders.factories import ProductFactory
 
@@ -93,3 +97,38 @@ def test_fulfilment_raises_an_exempt_replacement_that_does_not_count(staff_clien
         .status_code
         == 403
     )
+
+
+def test_finance_updates_prices_from_a_csv_and_sees_each_bad_line(staff_client):
+    ProductFactory(sku="ARG-1", unit_price_sar=Decimal("100"))
+    ProductFactory(sku="SOAP-1", unit_price_sar=Decimal("50"))
+    csv = "sku,price\nARG-1,120.50\nNOPE,10\nSOAP-1,-3\nSOAP-1,55.555\n"
+    response = staff_client("finance").post(
+        reverse("admin:orders_product_prices"),
+        {"file": SimpleUploadedFile("prices.csv", csv.encode(), content_type="text/csv")},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert "1 price(s) updated." in shown
+    assert any(m.startswith("Line 3:") for m in shown)
+    assert any(m.startswith("Line 4:") for m in shown)
+    assert any(m.startswith("Line 5:") for m in shown)
+    assert Product.objects.get(sku="ARG-1").unit_price_sar == Decimal("120.50")
+    assert Product.objects.get(sku="SOAP-1").unit_price_sar == Decimal("50")
+
+
+def test_product_photos_are_checked_by_content_and_shown_to_members_only(client, staff_client):
+    product = ProductFactory(sku="ARG-1")
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#9a3b1f").save(buffer, format="PNG")
+    photo = services.add_photo(product=product, upload=SimpleUploadedFile("a.png", buffer.getvalue()))
+    with pytest.raises(ValidationError):
+        services.add_photo(product=product, upload=SimpleUploadedFile("b.png", b"<html>not an image</html>"))
+    url = reverse("orders:product_photo", args=["ARG-1", photo.pk])
+    assert client.get(url).status_code == 302  # signed out: to the login page
+    client.force_login(MembershipFactory().user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert f'src="{url}"' in client.get(reverse("orders:product", args=["ARG-1"])).content.decode()
