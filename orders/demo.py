@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
 from orders.models import Category, Product
+from orders.services import add_photo
+
+COLOURS = {
+    "argan-oil": "#c9a227",
+    "beauty": "#7a5c8e",
+    "spices": "#b5452b",
+    "ceramics": "#2f6d8c",
+    "textiles": "#a0522d",
+    "home": "#4f6b3a",
+}
 
 CATEGORIES = [
     # slug, English, French, Arabic
@@ -72,6 +86,15 @@ def _description(name: str, pack: str, language: str) -> str:
     return f"{name}. Made in Morocco, packed {pack}. Wholesale price before VAT and delivery."
 
 
+def _tile(sku: str, colour: str) -> SimpleUploadedFile:
+    """A plain demo picture: the category's colour with the SKU on it."""
+    image = Image.new("RGB", (480, 360), colour)
+    ImageDraw.Draw(image).text((24, 300), sku, fill="white")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{sku}.png", buffer.getvalue(), content_type="image/png")
+
+
 def seed() -> int:
     """Create or update the demo categories and products; return how many products there are."""
     categories = {}
@@ -80,7 +103,7 @@ def seed() -> int:
             slug=slug, defaults={"name_en": en, "name_fr": fr, "name_ar": ar, "position": position}
         )
     for sku, category, en, fr, ar, pack, price, min_qty, step, hs_code, stock in PRODUCTS:
-        Product.objects.update_or_create(
+        product, _created = Product.objects.update_or_create(
             sku=sku,
             defaults={
                 "category": categories[category],
@@ -100,4 +123,6 @@ def seed() -> int:
                 "is_active": True,
             },
         )
+        if not product.photos.exists():
+            add_photo(product=product, upload=_tile(sku, COLOURS[category]), alt_text=en)
     return len(PRODUCTS)
