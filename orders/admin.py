@@ -61,7 +61,7 @@ class ExchangeRateAdmin(AppendOnlyAdmin):
 @admin.register(MinimumOrderPolicy)
 class MinimumOrderPolicyAdmin(AppendOnlyAdmin):
     list_display = ("first_order_minimum", "repeat_order_minimum", "base_currency", "effective_from", "created_by")
-    fields = ("first_order_minimum", "repeat_order_minimum", "effective_from")
+    fields = ("first_order_minimum", "repeat_order_minimum", "base_currency", "effective_from")
 
 
 @admin.register(VatRate)

@@ -119,7 +119,14 @@ class MinimumOrderPolicy(models.Model):
 
     first_order_minimum = models.DecimalField(_("first order minimum"), max_digits=12, decimal_places=2)
     repeat_order_minimum = models.DecimalField(_("repeat order minimum"), max_digits=12, decimal_places=2)
-    base_currency = models.CharField(_("base currency"), max_length=3, default="SAR", editable=False)
+    base_currency = models.CharField(
+        _("base currency"),
+        max_length=3,
+        default="SAR",
+        help_text=_(
+            "The currency of the two amounts; converted to SAR with its rate in force when an order is placed."
+        ),
+    )
     effective_from = models.DateTimeField(_("in force from"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -160,7 +160,8 @@ def minimum_for(*, merchant: Merchant, rate: Rate, at: datetime | None = None, e
         kind, amount = Order.MinimumKind.AWAITING_FIRST_PAYMENT, policy.first_order_minimum
     else:
         kind, amount = Order.MinimumKind.FIRST, policy.first_order_minimum
-    amount_sar = Money(amount, BASE_CURRENCY)
+    base_rate = rate if policy.base_currency == rate.currency else rate_in_force(currency=policy.base_currency, at=at)
+    amount_sar = convert(Money(amount, policy.base_currency), rate_to_sar=base_rate.rate_to_sar, to=BASE_CURRENCY)
     return Minimum(kind, amount_sar, convert(amount_sar, rate_to_sar=rate.rate_to_sar, to=rate.currency))
 
 

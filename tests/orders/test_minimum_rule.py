@@ -199,3 +199,17 @@ def test_two_concurrent_first_orders_are_judged_one_after_the_other():
     )
     assert sorted(order.minimum_kind for order in placed) == ["awaiting_first_payment", "first"]
     assert Order.objects.filter(merchant=member.merchant, minimum_kind="first").count() == 1
+
+
+def test_the_base_currency_of_the_policy_is_data_too():
+    MinimumOrderPolicy.objects.create(
+        first_order_minimum=Decimal("1400.00"),
+        repeat_order_minimum=Decimal("600.00"),
+        base_currency="USD",
+        effective_from=timezone.now() - timedelta(minutes=1),
+    )
+    member = merchant_in("SAR")
+    with pytest.raises(services.BelowMinimum) as refused:
+        order(member, "5249.99")
+    assert str(refused.value.params["minimum_sar"]) == "5,250.00 SAR"  # 1,400 USD at the 3.75 peg
+    assert order(member, "5250.00").minimum_sar == Decimal("5250.00")
