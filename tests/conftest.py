@@ -76,6 +76,17 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request, _django_db_marker):
+    """Reference rows that migrations create (rates, the minimum policy, schedules) are back in place even
+    after a transactional test on the same worker flushed the database."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from orders.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager():
     """In-process tests run tasks eagerly; tests of real workers start their own processes."""

@@ -11,6 +11,7 @@ from django_celery_beat.models import PeriodicTask
 
 from orders import tasks
 from orders.models import ExchangeRate
+from orders.reference import ensure_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,9 @@ def test_without_a_configured_source_nothing_is_fetched(settings):
     assert tasks.refresh_exchange_rates() == 0
 
 
-def test_the_refresh_is_scheduled():
+def test_the_refresh_is_scheduled_by_the_reference_data():
+    PeriodicTask.objects.all().delete()
+    ensure_reference_data()
     task = PeriodicTask.objects.get(name="Refresh exchange rates")
     assert task.task == "orders.tasks.refresh_exchange_rates"
     assert task.enabled

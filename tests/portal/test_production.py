@@ -22,7 +22,9 @@ HOST = "portal.example.test"
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     """The environment a production deployment sets (see README), on a throwaway SQLite database."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    # Nothing of the test process leaks in (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, for one).
+    leave_out = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in leave_out}
     env.update(
         DJANGO_ENV="production",
         SECRET_KEY="x" * 10 + Fernet.generate_key().decode(),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0007_schedule_rate_refresh'),
+        ('orders', '0006_order_staff_permissions'),
     ]
 
     operations = [

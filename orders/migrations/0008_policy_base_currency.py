@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0008_product_photos'),
+        ('orders', '0007_product_photos'),
     ]
 
     operations = [
