@@ -1,0 +1,83 @@
+"""Every merchant-facing URL that takes an object reference gives a member of merchant B a 404 for
+merchant A's object, for GET and POST. A new URL without an entry here fails the test."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from merchants import services as merchant_services
+from orders import services as order_services
+from orders.models import Invoice
+from tests.factories import MembershipFactory
+from tests.merchants.factories import ApplicationFactory
+from tests.orders.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+PORTAL_PREFIXES = ("apply/", "portal/")
+
+
+def urls_with_arguments() -> list[str]:
+    """Names of the merchant-facing URL patterns that capture something."""
+    found = []
+
+    def walk(patterns, prefix, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.pattern.converters:
+                route = prefix + str(entry.pattern)
+                if route.startswith(PORTAL_PREFIXES) and namespace:
+                    found.append(f"{namespace}:{entry.name}")
+
+    walk(get_resolver().url_patterns, "", None)
+    return sorted(found)
+
+
+@pytest.fixture
+def merchant_a_objects(django_capture_on_commit_callbacks):
+    owner = MembershipFactory()
+    buyer = MembershipFactory(merchant=owner.merchant, role="buyer")
+    application = ApplicationFactory(applicant=owner.user)
+    document = merchant_services.add_document(
+        application=application, upload=SimpleUploadedFile("cr.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    )
+    product = ProductFactory(sku="ISO-1", unit_price_sar=Decimal("6000"))
+    with django_capture_on_commit_callbacks(execute=True):
+        order = order_services.place_order(merchant=owner.merchant, placed_by=owner.user, items=[(product, 1)])
+    order_services.set_quantity(
+        cart=order_services.cart_for(merchant=owner.merchant, user=owner.user), product=product, quantity=1
+    )
+    invoice = Invoice.objects.get(order=order)
+    return {
+        "merchants:document": [document.pk],
+        "merchants:member_role": [buyer.pk],
+        "merchants:member_remove": [buyer.pk],
+        "merchants:accept_invitation": None,  # a signed token, not an object id: tested in test_members
+        "orders:product": None,  # the shared catalogue
+        "orders:cart_add": None,
+        "orders:product_photo": None,
+        "orders:cart_set": [product.pk],
+        "orders:order": [order.reference],
+        "orders:order_cancel": [order.reference],
+        "orders:order_reorder": [order.reference],
+        "orders:invoice": [order.reference, invoice.number],
+    }
+
+
+def test_every_object_url_is_404_for_a_member_of_another_merchant(client, merchant_a_objects):
+    names = urls_with_arguments()
+    assert set(names) == set(merchant_a_objects), "a merchant URL with an argument needs an isolation entry here"
+    client.force_login(MembershipFactory(role="owner").user)
+    for name in names:
+        args = merchant_a_objects[name]
+        if args is None:
+            continue
+        url = reverse(name, args=args)
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            assert status in {404, 405}, (name, method.__name__, status)
+        assert client.post(url).status_code == 404 or client.get(url).status_code == 404, name
