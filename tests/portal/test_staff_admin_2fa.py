@@ -171,3 +171,12 @@ def test_roles_exist_as_groups():
         "security",
         "admin",
     }
+
+
+def test_failures_from_one_address_lock_that_address_out_across_accounts(client, settings):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_password(client, f"nobody{i}@store.test", "wrong password!")
+    create_staff_member(email="real@store.test", roles=["reviewer"], password=PASSWORD)
+    assert sign_in_password(client, "real@store.test").status_code == 429  # the address is locked
+    other_address = client.__class__(REMOTE_ADDR="10.9.8.7")
+    assert sign_in_password(other_address, "real@store.test").status_code == 302
