@@ -18,7 +18,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "merchants.applicationdocument": (VIEW,),
         "merchants.merchant": (VIEW,),
     },
-    "designer": {},
+    "designer": {
+        "branding.brandingrequest": (VIEW, "work_on_brandingrequest"),
+        "branding.brandkit": (VIEW,),
+    },
     "fulfilment": {
         "orders.order": (VIEW, "raise_replacement"),
         "orders.product": (VIEW,),

@@ -96,7 +96,14 @@ def _check_image(upload: UploadedFile, *, max_pixels: int) -> None:
                     params={"width": width, "height": height, "limit": max_pixels // 1_000_000},
                 )
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        # Pillow refuses to even open it: far beyond any limit of ours.
+        raise ValidationError(
+            _("This image has far too many pixels; the limit is %(limit)s megapixels."),
+            code="too_many_pixels",
+            params={"limit": max_pixels // 1_000_000},
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(_("This image is damaged or cannot be read."), code="bad_image") from exc
     finally:
         upload.seek(0)

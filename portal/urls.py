@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("merchants.urls")),
+    path("portal/branding/", include("branding.urls")),
     path("portal/", include("orders.urls")),
 ]

@@ -9,10 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from branding import services as branding_services
 from merchants import services as merchant_services
 from orders import services as order_services
 from orders.models import Invoice
-from tests.factories import MembershipFactory
+from tests.branding.helpers import png
+from tests.factories import MembershipFactory, UserFactory
 from tests.merchants.factories import ApplicationFactory
 from tests.orders.factories import ProductFactory
 
@@ -52,7 +54,22 @@ def merchant_a_objects(django_capture_on_commit_callbacks):
         cart=order_services.cart_for(merchant=owner.merchant, user=owner.user), product=product, quantity=1
     )
     invoice = Invoice.objects.get(order=order)
+    staff = UserFactory(is_staff=True)
+    branding_request = branding_services.file_request(
+        merchant=owner.merchant, by=owner.user, data={"logo": True, "brief": "A logo"}, files=[png("ref.png")]
+    )
+    branding_services.send_quote(request_id=branding_request.pk, by=staff, price=Decimal(500), lead_days=5, rounds=1)
+    branding_services.answer_quote(request_id=branding_request.pk, by=owner.user, accept=True)
+    branding_services.send_proof(request_id=branding_request.pk, by=staff, upload=png("v1.png"))
+    ref = branding_request.reference
     return {
+        "branding:detail": [ref],
+        "branding:answer_quote": [ref],
+        "branding:changes": [ref],
+        "branding:approve": [ref],
+        "branding:comment": [ref],
+        "branding:proof_sheet": [ref, 1],
+        "branding:file": None,  # a link signed for one person: tested in tests/branding/test_confidentiality.py
         "merchants:document": [document.pk],
         "merchants:member_role": [buyer.pk],
         "merchants:member_remove": [buyer.pk],
