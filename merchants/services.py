@@ -121,10 +121,14 @@ def _record(application: Application, action: str, *, by: Any, note: str = "", i
     ApplicationEvent.objects.create(application=application, action=action, by=by, note=note, ip_address=ip)
 
 
-def save_application(*, applicant: Any, data: dict[str, Any], application: Application | None = None) -> Application:
-    """Create or update the applicant's draft with the form's cleaned data."""
+def save_application(
+    *, applicant: Any, data: dict[str, Any], application: Application | None = None, language: str | None = None
+) -> Application:
+    """Create or update the applicant's draft; it speaks the language the applicant uses the portal in."""
     if application is None:
-        application = Application(applicant=applicant, language=applicant.language)
+        application = Application(applicant=applicant, language=language or applicant.language)
+    elif language and application.is_editable:
+        application.language = language
     elif not application.is_editable:
         raise IllegalTransition
     for field, value in data.items():

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +37,12 @@ def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None, instance=application)
     document_form = DocumentForm()
     if request.method == "POST" and form.is_valid():
-        application = services.save_application(applicant=request.user, data=form.cleaned_data, application=application)
+        application = services.save_application(
+            applicant=request.user,
+            data=form.cleaned_data,
+            application=application,
+            language=translation.get_language(),
+        )
         upload = request.FILES.get("file")
         if isinstance(upload, UploadedFile):
             document_form = DocumentForm(request.POST, request.FILES)

@@ -195,3 +195,16 @@ def test_documents_open_for_the_applicant_and_reviewers_only(client, staff_clien
     assert client.get(url).status_code == 404
     assert staff_client("designer").get(url).status_code == 404
     assert staff_client("reviewer", email="r2@store.test").get(url).status_code == 200
+
+
+def test_an_applicant_using_the_portal_in_french_gets_the_emails_in_french(
+    client, settings, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("merchants:apply"), {**FORM, "submit": "1", "file": pdf()})
+    application = Application.objects.get(applicant=user)
+    assert application.language == "fr"
+    assert mail.outbox[-1].subject == "Nous avons bien reçu votre demande"
