@@ -1,190 +1,252 @@
-"""Merchant pages of branding: requests, proofs, approvals, the brand kit, files."""
+"""Merchant pages of branding: requests, quotes, proofs, approvals, comments, the brand kit, files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branding import selectors, services
+from branding.documents import render_proof_sheet
 from branding.files import file_from_token
-from branding.forms import BrandingRequestForm, BrandKitForm, ChangesForm, CommentForm
+from branding.forms import BrandingRequestForm, BrandKitForm, ChangesForm, CommentForm, WithdrawForm
 from branding.models import BrandingFile, BrandingRequest
+from branding.services.kits import DETAIL_FIELDS
 from merchants.access import MerchantRequest, member_required
 from merchants.models import Membership
 from merchants.selectors import memberships_for
-from portal.pdf import data_uri, render_pdf
+from portal.http import client_ip
 from portal.uploads import private_file_response
 
+#: Members who may commission work and answer for it; viewers read only.
 WRITERS = (Membership.Role.OWNER, Membership.Role.BUYER)
+PAGE_SIZE = 20
 
 
-def _error(request: HttpRequest, exc: Exception) -> None:
-    messages.error(
-        request, str(getattr(exc, "message", exc)) if not isinstance(exc, ValidationError) else " ".join(exc.messages)
-    )
+def _problem(exc: Exception) -> str:
+    """The message of a refused action, whichever layer refused it."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(getattr(exc, "message", exc))
 
 
 @member_required
 def request_list(request: MerchantRequest) -> HttpResponse:
+    """The merchant's requests, newest first, a page at a time."""
+    page = Paginator(selectors.request_list(merchant=request.merchant), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "branding/list.html",
         {
-            "requests": selectors.requests_for(merchant=request.merchant),
+            "page": page,
             "kit": selectors.active_brand_kit(merchant=request.merchant),
+            "can_act": request.membership.role in WRITERS,
         },
     )
 
 
 @member_required(roles=WRITERS)
 def request_new(request: MerchantRequest) -> HttpResponse:
+    """File a request; a refused file is named, and everything typed stays in the form."""
     form = BrandingRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "reference_files"}
         try:
             created = services.file_request(
-                merchant=request.merchant, by=request.user, data=data, files=form.cleaned_data["reference_files"]
+                merchant=request.merchant,
+                by=request.user,
+                data=form.request_data(),
+                files=form.cleaned_data["reference_files"],
+                ip=client_ip(request),
             )
         except ValidationError as exc:
             form.add_error("reference_files", exc)
         except services.BrandingError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, _problem(exc))
         else:
-            messages.success(request, _("Your request %(reference)s has been sent.") % {"reference": created})
+            messages.success(
+                request, _("Your request %(reference)s has been sent to our designers.") % {"reference": created}
+            )
             return redirect("branding:detail", reference=created.reference)
     return render(request, "branding/new.html", {"form": form})
 
 
-@member_required
-def request_detail(request: MerchantRequest, reference: str) -> HttpResponse:
-    branding_request = get_object_or_404(selectors.request_detail(merchant=request.merchant), reference=reference)
+def _detail(
+    request: MerchantRequest,
+    item: BrandingRequest,
+    *,
+    changes_form: ChangesForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> HttpResponse:
+    proofs = list(item.proofs.all())
     return render(
         request,
         "branding/detail.html",
         {
-            "item": branding_request,
-            "changes_form": ChangesForm(),
-            "comment_form": CommentForm(),
+            "item": item,
+            "proofs": proofs,
+            "latest": proofs[-1] if proofs else None,
+            "changes_form": changes_form or ChangesForm(),
+            "comment_form": comment_form or CommentForm(),
+            "withdraw_form": WithdrawForm(),
             "can_act": request.membership.role in WRITERS,
-            "latest": branding_request.proofs.last() if branding_request.proofs.all() else None,
+            "rounds_left": max(0, item.revision_rounds_included - item.revision_rounds_used),
         },
     )
 
 
-def _act(request: MerchantRequest, reference: str, action) -> HttpResponse:  # noqa: ANN001 - a service call
-    branding_request = get_object_or_404(selectors.requests_for(merchant=request.merchant), reference=reference)
+def _item(request: MerchantRequest, reference: str, *, detail: bool = False) -> BrandingRequest:
+    source = selectors.request_detail if detail else selectors.requests_for
+    return get_object_or_404(source(merchant=request.merchant), reference=reference)
+
+
+@member_required
+def request_detail(request: MerchantRequest, reference: str) -> HttpResponse:
+    """One request: its quote, proofs, files, comments and history."""
+    return _detail(request, _item(request, reference, detail=True))
+
+
+def _act(
+    request: MerchantRequest, reference: str, action: Callable[[BrandingRequest], Any], success: str
+) -> HttpResponse:
+    """Run a service on one of the merchant's requests; a refusal becomes a message, not an error page."""
+    item = _item(request, reference)
     try:
-        action(branding_request)
+        action(item)
     except (services.BrandingError, ValidationError) as exc:
-        _error(request, exc)
+        messages.error(request, _problem(exc))
+    else:
+        messages.success(request, success)
     return redirect("branding:detail", reference=reference)
 
 
 @require_POST
 @member_required(roles=WRITERS)
 def answer_quote(request: MerchantRequest, reference: str) -> HttpResponse:
+    """Accept or decline the quote."""
     accept = request.POST.get("answer") == "accept"
-    return _act(request, reference, lambda r: services.answer_quote(request_id=r.pk, by=request.user, accept=accept))
+    return _act(
+        request,
+        reference,
+        lambda item: services.answer_quote(request_id=item.pk, by=request.user, accept=accept, ip=client_ip(request)),
+        _("Quote accepted: our designers start work.") if accept else _("Quote declined: the request is cancelled."),
+    )
+
+
+@require_POST
+@member_required(roles=WRITERS)
+def withdraw(request: MerchantRequest, reference: str) -> HttpResponse:
+    """Withdraw a request that has not been quoted yet."""
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        reference,
+        lambda item: services.withdraw_request(
+            request_id=item.pk, by=request.user, reason=reason, ip=client_ip(request)
+        ),
+        _("The request has been withdrawn."),
+    )
 
 
 @require_POST
 @member_required(roles=WRITERS)
 def request_changes(request: MerchantRequest, reference: str) -> HttpResponse:
+    """Ask for changes to the latest proof; the note stays on the page if something is wrong."""
     form = ChangesForm(request.POST)
-
-    def ask(branding_request: BrandingRequest) -> None:
-        if not form.is_valid():
-            messages.error(request, _("Say what should change."))
-            return
-        services.request_changes(request_id=branding_request.pk, by=request.user, note=form.cleaned_data["note"])
-
-    return _act(request, reference, ask)
+    item = _item(request, reference)
+    if form.is_valid():
+        try:
+            services.request_changes(
+                request_id=item.pk, by=request.user, note=form.cleaned_data["note"], ip=client_ip(request)
+            )
+        except services.BrandingError as exc:
+            form.add_error(None, _problem(exc))
+        else:
+            messages.success(request, _("Your changes have been sent to our designers."))
+            return redirect("branding:detail", reference=reference)
+    return _detail(request, _item(request, reference, detail=True), changes_form=form)
 
 
 @require_POST
 @member_required(roles=WRITERS)
 def approve(request: MerchantRequest, reference: str) -> HttpResponse:
-    def approve_version(branding_request: BrandingRequest) -> None:
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            messages.error(request, _("Choose the version to approve."))
-            return
-        services.approve_proof(request_id=branding_request.pk, by=request.user, version=version)
-        messages.success(request, _("Version %(version)s is approved.") % {"version": version})
-
-    return _act(request, reference, approve_version)
+    """Approve one exact proof version, named in the form."""
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, _("Choose the version to approve."))
+        return redirect("branding:detail", reference=_item(request, reference).reference)
+    return _act(
+        request,
+        reference,
+        lambda item: services.approve_proof(
+            request_id=item.pk, by=request.user, version=version, ip=client_ip(request)
+        ),
+        _("Version %(version)s is approved.") % {"version": version},
+    )
 
 
 @require_POST
-@member_required
+@member_required(roles=WRITERS)
 def comment(request: MerchantRequest, reference: str) -> HttpResponse:
+    """Add to the request's thread; our designers are told by email."""
     form = CommentForm(request.POST)
-
-    def post_comment(branding_request: BrandingRequest) -> None:
-        if form.is_valid():
-            services.add_comment(request=branding_request, by=request.user, body=form.cleaned_data["body"])
-
-    return _act(request, reference, post_comment)
+    item = _item(request, reference)
+    if form.is_valid():
+        try:
+            services.add_comment(request=item, by=request.user, body=form.cleaned_data["body"])
+        except services.BrandingError as exc:
+            form.add_error(None, _problem(exc))
+        else:
+            messages.success(request, _("Your comment has been sent."))
+            return redirect("branding:detail", reference=reference)
+    return _detail(request, _item(request, reference, detail=True), comment_form=form)
 
 
 @member_required
 def proof_sheet(request: MerchantRequest, reference: str, version: int) -> HttpResponse:
     """A one-page PDF of one proof version with an approval box, in the merchant's language."""
-    branding_request = get_object_or_404(selectors.requests_for(merchant=request.merchant), reference=reference)
-    proof = get_object_or_404(branding_request.proofs.select_related("file"), version=version)
-    image = None
-    if proof.file.content_type.startswith("image/"):
-        proof.file.file.open("rb")
-        image = data_uri(proof.file.file.read(), proof.file.content_type)
-    pdf = render_pdf(
-        "branding/proof_sheet.html",
-        {"item": branding_request, "proof": proof, "image": image},
-        language=request.merchant.language,
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{reference}-v{version}.pdf"'
+    proof = selectors.proof_of(merchant=request.merchant, reference=reference, version=version)
+    if proof is None:
+        raise Http404
+    response = HttpResponse(render_proof_sheet(proof), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{proof.request.reference}-v{proof.version}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _kit_initial(kit: Any) -> dict[str, Any]:
+    if kit is None:
+        return {}
+    return {name: getattr(kit, name) for name in DETAIL_FIELDS}
 
 
 @member_required
 def brand_kit(request: MerchantRequest) -> HttpResponse:
-    """The active kit and its history; members who order can upload their own logo and details."""
+    """The active kit and its versions; owners and buyers upload their own logo and details."""
     current = selectors.active_brand_kit(merchant=request.merchant)
-    initial = (
-        {}
-        if current is None
-        else {
-            "sender_name": current.sender_name,
-            "return_address": current.return_address,
-            "colours": current.colours,
-            "slip_message": current.slip_message,
-            "insert_text": current.insert_text,
-        }
-    )
-    form = BrandKitForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST":
-        if request.membership.role not in WRITERS:
-            raise Http404
-        if form.is_valid():
-            logo = form.cleaned_data.pop("logo")
-            try:
-                services.upload_brand_kit(
-                    merchant=request.merchant,
-                    by=request.user,
-                    logo=logo if isinstance(logo, UploadedFile) else None,
-                    data=form.cleaned_data,
-                )
-            except ValidationError as exc:
-                form.add_error("logo", exc)
-            else:
-                messages.success(request, _("Your brand kit has been saved as a new version."))
-                return redirect("branding:kit")
+    can_act = request.membership.role in WRITERS
+    if request.method == "POST" and not can_act:
+        raise PermissionDenied
+    form = BrandKitForm(request.POST or None, request.FILES or None, initial=_kit_initial(current))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        logo = data.pop("logo", None)
+        try:
+            services.upload_brand_kit(merchant=request.merchant, by=request.user, logo=logo or None, data=data)
+        except ValidationError as exc:
+            form.add_error("logo", exc)
+        else:
+            messages.success(request, _("Your brand kit has been saved as a new version."))
+            return redirect("branding:kit")
     return render(
         request,
         "branding/kit.html",
@@ -192,24 +254,43 @@ def brand_kit(request: MerchantRequest) -> HttpResponse:
             "kit": current,
             "kits": selectors.kits_for(merchant=request.merchant),
             "form": form,
-            "can_act": request.membership.role in WRITERS,
+            "can_act": can_act,
         },
     )
 
 
+@require_POST
+@member_required(roles=WRITERS)
+def kit_restore(request: MerchantRequest, version: int) -> HttpResponse:
+    """Make an earlier kit version active again (as a new version)."""
+    get_object_or_404(selectors.kits_for(merchant=request.merchant), version=version)
+    restored = services.restore_brand_kit(merchant=request.merchant, by=request.user, version=version)
+    messages.success(
+        request,
+        _("Version %(old)s is active again, as version %(new)s.") % {"old": version, "new": restored.version},
+    )
+    return redirect("branding:kit")
+
+
+def _is_designer(user: Any) -> bool:
+    return bool(
+        user.is_staff
+        and user.has_perm("branding.view_brandingrequest")
+        and getattr(user, "is_verified", lambda: False)()
+    )
+
+
 def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
-    """A branding file through an expiring link signed for the person; members and designers only."""
+    """A branding file through an expiring link signed for the person; its merchant's members and designers only."""
     if not request.user.is_authenticated:
         raise Http404
     file_id = file_from_token(token, request.user)
     if file_id is None:
         raise Http404
     stored = get_object_or_404(BrandingFile.objects.all(), pk=file_id)
-    is_designer = (
-        request.user.is_staff
-        and request.user.has_perm("branding.view_brandingrequest")
-        and getattr(request.user, "is_verified", bool)()
-    )
-    if not is_designer and not memberships_for(user=request.user).filter(merchant_id=stored.merchant_id).exists():
+    if (
+        not _is_designer(request.user)
+        and not memberships_for(user=request.user).filter(merchant_id=stored.merchant_id).exists()
+    ):
         raise Http404
     return private_file_response(stored.file, download_name=stored.original_name, content_type=stored.content_type)

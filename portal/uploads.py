@@ -2,10 +2,16 @@
 
 Every upload of the portal (application documents, branding references and proofs, transfer
 proofs) goes through `check_upload` before it is saved, and out through `private_file_response`.
+
+SVG is text that a browser would run scripts from: it is accepted only where a caller allows "svg",
+only without scripts, embedded content, event handlers or outside references, and is then never
+stored as SVG but drawn to PNG by `rasterise_svg` (resvg: no script engine, no network, no files).
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -34,6 +40,10 @@ PNG = Kind("png", "png", "image/png", True)
 JPEG = Kind("jpeg", "jpg", "image/jpeg", True)
 WEBP = Kind("webp", "webp", "image/webp", True)
 KINDS = {k.name: k for k in (PDF, PNG, JPEG, WEBP)}
+#: Accepted only where a caller allows "svg", and then drawn to PNG before storing (see `rasterise_svg`).
+SVG = Kind("svg", "svg", "image/svg+xml", False)
+DEFAULT_MAX_SVG_BYTES = 2 * MB
+SVG_MAX_ELEMENTS = 20_000
 
 
 def sniff(head: bytes) -> Kind | None:
@@ -68,9 +78,18 @@ def check_upload(
             params={"size": f"{upload.size / MB:.1f}", "limit": f"{max_bytes / MB:.0f}"},
         )
     upload.seek(0)
-    head = upload.read(16)
+    head = upload.read(1024)
     upload.seek(0)
     kind = sniff(head)
+    if kind is None and looks_like_svg(head):
+        if "svg" not in allowed:
+            raise ValidationError(
+                _("SVG files are not accepted here, because they can carry scripts. Accepted: %(kinds)s."),
+                code="svg_refused",
+                params={"kinds": _names(allowed)},
+            )
+        check_svg(upload, max_bytes=min(max_bytes, DEFAULT_MAX_SVG_BYTES))
+        return SVG
     if kind is None or kind.name not in allowed:
         raise ValidationError(
             _("This file is not an accepted type. Accepted: %(kinds)s."),
@@ -107,6 +126,172 @@ def _check_image(upload: UploadedFile, *, max_pixels: int) -> None:
         raise ValidationError(_("This image is damaged or cannot be read."), code="bad_image") from exc
     finally:
         upload.seek(0)
+
+
+def looks_like_svg(head: bytes) -> bool:
+    """True for text that opens like an SVG document (XML declaration, comments, then an <svg> root)."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")) and b"<svg" in head.lower()
+
+
+_SVG_UNSAFE_ELEMENTS = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "object",
+    "embed",
+    "handler",
+    "listener",
+    "audio",
+    "video",
+    "canvas",
+}
+_OUTSIDE_URL = re.compile(rb"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def _svg_refused(message: Any, code: str, **params: Any) -> ValidationError:
+    return ValidationError(message, code=code, params=params or None)
+
+
+def _local(name: str) -> tuple[str, str]:
+    """(namespace, local name) of an ElementTree tag or attribute name."""
+    if name.startswith("{"):
+        namespace, _sep, local = name[1:].partition("}")
+        return namespace, local
+    return "", name
+
+
+def check_svg(upload: UploadedFile, *, max_bytes: int = DEFAULT_MAX_SVG_BYTES) -> bytes:
+    """The SVG's bytes, if it is plain drawing: no script, embedded content, handler or outside reference."""
+    import xml.etree.ElementTree as ET  # noqa: N817, S405 - parsed only after DTDs and entities are refused
+
+    if upload.size is not None and upload.size > max_bytes:
+        raise _svg_refused(
+            _("This SVG is %(size)s MB; the limit for SVG is %(limit)s MB. Send a PNG instead."),
+            "file_too_large",
+            size=f"{upload.size / MB:.1f}",
+            limit=f"{max_bytes / MB:.0f}",
+        )
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    upload.seek(0)
+    if len(data) > max_bytes:
+        raise _svg_refused(_("This SVG is too large. Send a PNG instead."), "file_too_large")
+    lowered = data.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered or b"<?xml-stylesheet" in lowered:
+        # Entities and stylesheets are how SVG reaches outside files or explodes in size.
+        raise _svg_refused(
+            _("This SVG declares entities or stylesheets, which we do not accept. Export it again, or send a PNG."),
+            "svg_unsafe",
+        )
+    try:
+        root = ET.fromstring(data)  # noqa: S314 - no DTD, so no entity can expand or reach outside
+    except ET.ParseError as exc:
+        raise _svg_refused(_("This SVG is damaged or cannot be read."), "bad_image") from exc
+    if _local(root.tag)[1] != "svg":
+        raise _svg_refused(_("This file is not an SVG drawing."), "bad_image")
+    elements = list(root.iter())
+    if len(elements) > SVG_MAX_ELEMENTS:
+        raise _svg_refused(_("This SVG is too complex to check. Send a PNG instead."), "svg_unsafe")
+    ids = {element.get("id"): element for element in elements if element.get("id")}
+    for element in elements:
+        namespace, tag = _local(str(element.tag))
+        if tag.lower() in _SVG_UNSAFE_ELEMENTS or namespace == _XHTML_NS:
+            raise _svg_refused(
+                _(
+                    "This SVG contains a script or embedded content (<%(element)s>), which we do not accept. "
+                    "Export it again as plain shapes, or send a PNG."
+                ),
+                "svg_script",
+                element=tag,
+            )
+        for name, value in element.attrib.items():
+            attribute = _local(name)[1].lower()
+            if attribute.startswith("on"):
+                raise _svg_refused(
+                    _(
+                        "This SVG contains an event handler (%(attribute)s), which can run a script. "
+                        "Export it again as plain shapes, or send a PNG."
+                    ),
+                    "svg_script",
+                    attribute=attribute,
+                )
+            outside = attribute == "href" and not value.strip().startswith("#")
+            if outside or _OUTSIDE_URL.search(value.encode()) or "@import" in value.lower():
+                raise _svg_refused(
+                    _(
+                        "This SVG refers to outside files, addresses or embedded images, which we do not accept. "
+                        "Export it again with everything drawn inside it, or send a PNG."
+                    ),
+                    "svg_outside_reference",
+                )
+        style = (element.text or "") if tag == "style" else ""
+        if _OUTSIDE_URL.search(style.encode()) or "@import" in style.lower():
+            raise _svg_refused(
+                _(
+                    "This SVG refers to outside files, addresses or embedded images, which we do not accept. "
+                    "Export it again with everything drawn inside it, or send a PNG."
+                ),
+                "svg_outside_reference",
+            )
+        if tag == "use":
+            target = ids.get(next((v for n, v in element.attrib.items() if _local(n)[1] == "href"), "")[1:])
+            if target is not None and any(_local(str(inner.tag))[1] == "use" for inner in target.iter()):
+                # References of references multiply: a few lines can ask for billions of shapes.
+                raise _svg_refused(_("This SVG is too complex to check. Send a PNG instead."), "svg_unsafe")
+    if _svg_aspect(root) is None:
+        raise _svg_refused(
+            _("This SVG has no size (a viewBox, or a width and a height). Export it again with one, or send a PNG."),
+            "svg_no_size",
+        )
+    return data
+
+
+_NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px|pt|pc|mm|cm|in)?\s*$")
+
+
+def _svg_aspect(root: Any) -> float | None:
+    """Width over height of the drawing, from its viewBox or its width and height."""
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        try:
+            width, height = float(box[2]), float(box[3])
+        except ValueError:
+            width = height = 0.0
+        if width > 0 and height > 0:
+            return width / height
+    width_match, height_match = _NUMBER.match(root.get("width") or ""), _NUMBER.match(root.get("height") or "")
+    if width_match and height_match and width_match.group(2) == height_match.group(2):
+        width, height = float(width_match.group(1)), float(height_match.group(1))
+        if width > 0 and height > 0:
+            return width / height
+    return None
+
+
+def rasterise_svg(data: bytes, *, long_side: int = 2400) -> bytes:
+    """PNG bytes of an SVG that `check_svg` accepted, `long_side` pixels on its longer side.
+
+    resvg has no script engine and no network; it is given an empty folder for relative files.
+    The size is ours, never the document's, so a declared 30000 x 30000 drawing cannot exhaust memory.
+    """
+    import xml.etree.ElementTree as ET  # noqa: N817, S405 - the same document check_svg accepted
+
+    import resvg_py
+
+    aspect = _svg_aspect(ET.fromstring(data))  # noqa: S314
+    if aspect is None:
+        raise _svg_refused(_("This SVG has no size (a viewBox, or a width and a height)."), "svg_no_size")
+    width, height = (long_side, None) if aspect >= 1 else (None, long_side)
+    with tempfile.TemporaryDirectory() as empty:
+        try:
+            drawn = resvg_py.svg_to_bytes(
+                svg_string=data.decode("utf-8"), resources_dir=empty, width=width, height=height
+            )
+            return bytes(drawn)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _svg_refused(_("This SVG cannot be drawn. Export it again, or send a PNG."), "bad_image") from exc
 
 
 def private_name(prefix: str, kind: Kind) -> str:

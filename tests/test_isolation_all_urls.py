@@ -65,6 +65,8 @@ def merchant_a_objects(django_capture_on_commit_callbacks):
     return {
         "branding:detail": [ref],
         "branding:answer_quote": [ref],
+        "branding:withdraw": [ref],
+        "branding:kit_restore": None,  # a version of the member's own kit: tested in tests/branding/test_confidentiality.py
         "branding:changes": [ref],
         "branding:approve": [ref],
         "branding:comment": [ref],
