@@ -34,10 +34,19 @@ WORK_PERMISSION = "branding.work_on_brandingrequest"
 class EventInline(HistoryInline):
     model = RequestEvent
     verbose_name_plural = _("history")
+    #: designers need what happened and who did it, not the address it came from
+    fields = ("action", "status", "by", "note", "extra_round", "at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields)
 
 
 class CommentInline(HistoryInline):
     model = Comment
+    fields = ("author", "body", "at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields)
 
 
 class DeadlineFilter(admin.SimpleListFilter):

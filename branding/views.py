@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -280,6 +281,14 @@ def _is_designer(user: Any) -> bool:
     )
 
 
+def _member_may_open(user: Any, merchant_id: int) -> bool:
+    """A member of the file's active merchant, with two-factor set up if the merchant requires it."""
+    membership = memberships_for(user=user).filter(merchant_id=merchant_id).first()
+    if membership is None:
+        return False
+    return not membership.merchant.require_two_factor or is_mfa_enabled(user)
+
+
 def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
     """A branding file through an expiring link signed for the person; its merchant's members and designers only."""
     if not request.user.is_authenticated:
@@ -288,9 +297,6 @@ def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
     if file_id is None:
         raise Http404
     stored = get_object_or_404(BrandingFile.objects.all(), pk=file_id)
-    if (
-        not _is_designer(request.user)
-        and not memberships_for(user=request.user).filter(merchant_id=stored.merchant_id).exists()
-    ):
+    if not _is_designer(request.user) and not _member_may_open(request.user, stored.merchant_id):
         raise Http404
     return private_file_response(stored.file, download_name=stored.original_name, content_type=stored.content_type)

@@ -20,7 +20,10 @@ def test_kits_uploaded_at_the_same_time_get_distinct_versions_and_one_stays_acti
     member = MembershipFactory()
     outcomes = run_together(
         lambda n: services.upload_brand_kit(
-            merchant=member.merchant, by=member.user, logo=None, data={"sender_name": f"Name {n}", "return_address": "x"}
+            merchant=member.merchant,
+            by=member.user,
+            logo=None,
+            data={"sender_name": f"Name {n}", "return_address": "x"},
         ),
         list(range(6)),
     )

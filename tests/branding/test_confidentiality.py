@@ -159,3 +159,21 @@ def test_staff_without_the_designer_role_see_no_branding_in_the_admin(staff_clie
             reverse("admin:branding_brandkit_changelist"),
         ):
             assert client.get(url).status_code == 403, (role, url)
+
+
+def test_a_member_without_the_second_factor_their_company_requires_cannot_open_files(client, two_merchants):
+    a = two_merchants["a"]
+    merchant = a["owner"].merchant
+    merchant.require_two_factor = True
+    merchant.save(update_fields=["require_two_factor"])
+    stored = a["item"].proofs.get().file
+    client.force_login(a["owner"].user)
+    assert client.get(file_url(stored, a["owner"].user)).status_code == 404
+
+
+def test_the_privacy_registry_knows_the_addresses_in_the_branding_history():
+    from branding.models import Comment, RequestEvent
+    from privacy.registry import entry_for
+
+    assert entry_for(RequestEvent).masked_fields() == ("ip_address",)
+    assert entry_for(Comment).export_fields == ("body", "at")
