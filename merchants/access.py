@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from merchants.models import Membership, Merchant
-from merchants.selectors import application_of, current_membership
+from merchants.selectors import application_of, current_membership, has_suspended_company
 
 
 class MerchantRequest(HttpRequest):
@@ -39,8 +39,11 @@ def member_required(view: Callable[..., HttpResponseBase] | None = None, *, role
                 return redirect_to_login(request.get_full_path())
             membership = current_membership(user=request.user, session=request.session)
             if membership is None:
-                application = application_of(user=request.user)
-                return render(request, "merchants/no_portal_access.html", {"application": application}, status=403)
+                context = {
+                    "application": application_of(user=request.user),
+                    "suspended": has_suspended_company(user=request.user),
+                }
+                return render(request, "merchants/no_portal_access.html", context, status=403)
             if roles is not None and membership.role not in set(roles):
                 raise PermissionDenied
             if membership.merchant.require_two_factor and not is_mfa_enabled(request.user):

@@ -132,57 +132,59 @@ class ApplicationAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         decide = self.admin_site.admin_view
         return [
-            path("<int:pk>/approve/", decide(self.approve_view), name="merchants_application_approve"),
-            path("<int:pk>/reject/", decide(self.note_view), {"action": "reject"}, name="merchants_application_reject"),
-            path("<int:pk>/ask/", decide(self.note_view), {"action": "ask"}, name="merchants_application_ask"),
+            *(
+                path(
+                    f"<int:pk>/{action}/",
+                    decide(self.decision_view),
+                    {"action": action},
+                    name=f"merchants_application_{action}",
+                )
+                for action in DECISIONS
+            ),
             *super().get_urls(),
         ]
 
-    def _decidable(self, request: HttpRequest, pk: int) -> Application:
+    def decision_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        """Approve, reject or ask: a form with the note (why), then the same service as everywhere."""
         if not request.user.has_perm("merchants.decide_application"):
             raise PermissionDenied
-        return get_object_or_404(Application, pk=pk)
-
-    def _back(self, application: Application) -> HttpResponseRedirect:
-        return HttpResponseRedirect(reverse("admin:merchants_application_change", args=[application.pk]))
-
-    def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        application = self._decidable(request, pk)
-        if request.method != "POST":
-            return self._back(application)
-        try:
-            merchant = services.approve_application(
-                application_id=application.pk, reviewer=request.user, ip=client_ip(request)
-            )
-        except services.MerchantsError as exc:
-            self.message_user(request, str(exc.message), messages.ERROR)
-        else:
-            self.message_user(request, _("Approved: merchant %(code)s created.") % {"code": merchant.code})
-        return self._back(application)
-
-    def note_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        application = self._decidable(request, pk)
-        form = ReviewNoteForm(request.POST or None)
+        application = get_object_or_404(Application, pk=pk)
+        title, label, required = DECISIONS[action]
+        form = ReviewNoteForm(request.POST if request.method == "POST" else None)
+        form.fields["text"].label, form.fields["text"].required = label, required
         if request.method == "POST" and form.is_valid():
-            text, ip = form.cleaned_data["text"], client_ip(request)
-            try:
-                if action == "reject":
-                    services.reject_application(application_id=pk, reviewer=request.user, reason=text, ip=ip)
-                else:
-                    services.ask_for_information(application_id=pk, reviewer=request.user, question=text, ip=ip)
-            except services.MerchantsError as exc:
-                self.message_user(request, str(exc.message), messages.ERROR)
-            else:
-                self.message_user(request, _("Done. The applicant has been emailed."))
-            return self._back(application)
-        title = _("Reject the application") if action == "reject" else _("Ask the applicant for more information")
-        label = _("Reason (the applicant sees it)") if action == "reject" else _("Your question")
-        form.fields["text"].label = label
+            self._decide(request, application, action, form.cleaned_data["text"])
+            return HttpResponseRedirect(reverse("admin:merchants_application_change", args=[application.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": title,
             "form": form,
             "application": application,
+            "action": action,
             "opts": self.model._meta,
         }
         return render(request, "admin/merchants/application/note.html", context)
+
+    def _decide(self, request: HttpRequest, application: Application, action: str, text: str) -> None:
+        ip, pk = client_ip(request), application.pk
+        try:
+            if action == "approve":
+                merchant = services.approve_application(application_id=pk, reviewer=request.user, note=text, ip=ip)
+            elif action == "reject":
+                services.reject_application(application_id=pk, reviewer=request.user, reason=text, ip=ip)
+            else:
+                services.ask_for_information(application_id=pk, reviewer=request.user, question=text, ip=ip)
+        except services.MerchantsError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+        else:
+            if action == "approve":
+                self.message_user(request, _("Approved: merchant %(code)s created.") % {"code": merchant.code})
+            self.message_user(request, _("Done. The applicant has been emailed."))
+
+
+#: action -> (page title, label of the note, whether the note is required)
+DECISIONS = {
+    "approve": (_("Approve the application"), _("Note for the record (optional)"), False),
+    "reject": (_("Reject the application"), _("Reason (the applicant sees it)"), True),
+    "ask": (_("Ask the applicant for more information"), _("Your question"), True),
+}

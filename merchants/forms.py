@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -38,10 +39,15 @@ def validate_vat(country: str, value: str) -> str | None:
 class ApplicationForm(forms.ModelForm):
     country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *countries])
     website = forms.URLField(label=_("Website or shop link"), required=False, assume_scheme="https")
+    language = forms.ChoiceField(
+        label=_("Language of our emails"),
+        choices=settings.LANGUAGES,
+        help_text=_("We write to you about this application, and later about your account, in this language."),
+    )
 
     class Meta:
         model = Application
-        fields = Application.APPLICANT_FIELDS
+        fields = (*Application.APPLICANT_FIELDS, "language")
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "product_interests": forms.Textarea(attrs={"rows": 3}),
@@ -67,11 +73,16 @@ class ApplicationForm(forms.ModelForm):
 
 
 class DocumentForm(forms.Form):
-    file = forms.FileField(label=_("Supporting document"), help_text=_("PDF, JPEG or PNG, up to 10 MB."))
+    file = forms.FileField(
+        label=_("Supporting document"), required=False, help_text=_("PDF, JPEG or PNG, up to 10 MB.")
+    )
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    file = forms.FileField(
+        label=_("Add a document (optional)"), required=False, help_text=_("PDF, JPEG or PNG, up to 10 MB.")
+    )
 
 
 class InviteForm(forms.Form):
@@ -95,6 +106,6 @@ class MerchantSettingsForm(forms.Form):
 
 
 class ReviewNoteForm(forms.Form):
-    """Staff: the reason of a rejection or the question to the applicant."""
+    """Staff: the note of an approval, the reason of a rejection or the question to the applicant."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)

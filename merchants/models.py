@@ -297,3 +297,17 @@ class MerchantSettingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.setting}: {self.old_value} -> {self.new_value}"
+
+    #: how members see each setting's name in the history
+    LABELS: ClassVar[dict[str, Any]] = {
+        "may_name_as_partner": _("The store may name our company as a partner"),
+        "require_two_factor": _("Two-factor authentication required for every member"),
+    }
+
+    @property
+    def setting_label(self) -> Any:
+        return self.LABELS.get(self.setting, self.setting)
+
+    @property
+    def new_value_label(self) -> Any:
+        return _("On") if self.new_value == "True" else _("Off")

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from allauth.mfa.models import Authenticator
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 
-from merchants.models import Application, ApplicationDocument, Membership, Merchant
+from merchants.models import (
+    Application,
+    ApplicationDocument,
+    Invitation,
+    Membership,
+    Merchant,
+    MerchantSettingChange,
+)
 
 SESSION_KEY = "current_merchant_id"
 
@@ -33,11 +41,21 @@ def current_membership(*, user: Any, session: Any) -> Membership | None:
     return memberships.first()
 
 
+def has_suspended_company(*, user: Any) -> bool:
+    """Whether the user belongs to a company whose account staff have suspended."""
+    return Membership.objects.filter(user=user, merchant__status=Merchant.Status.SUSPENDED).exists()
+
+
 def application_of(*, user: Any) -> Application | None:
     """The user's latest application, with its documents."""
     if not user.is_authenticated:
         return None
     return Application.objects.filter(applicant=user).prefetch_related("documents").order_by("-pk").first()
+
+
+def documents_of(*, user: Any) -> QuerySet[ApplicationDocument]:
+    """The documents of the user's own applications."""
+    return ApplicationDocument.objects.filter(application__applicant=user).select_related("application")
 
 
 def documents_visible_to(*, user: Any) -> QuerySet[ApplicationDocument]:
@@ -49,8 +67,30 @@ def documents_visible_to(*, user: Any) -> QuerySet[ApplicationDocument]:
 
 
 def members_of(*, merchant: Merchant) -> QuerySet[Membership]:
-    """The merchant's members, owners first."""
-    return merchant.memberships.select_related("user").order_by("role", "user__email")
+    """The merchant's members, owners first, each marked with whether they use two-factor sign-in."""
+    return (
+        merchant.memberships.select_related("user")
+        .annotate(
+            has_two_factor=Exists(Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP))
+        )
+        .annotate(
+            rank=Case(
+                *(When(role=role, then=Value(rank)) for rank, role in enumerate(Membership.Role.values)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "user__email")
+    )
+
+
+def open_invitations_of(*, merchant: Merchant) -> QuerySet[Invitation]:
+    """Invitations of the merchant not accepted yet, newest first."""
+    return merchant.invitations.filter(accepted_at__isnull=True).order_by("-created_at", "-pk")
+
+
+def setting_changes_of(*, merchant: Merchant, limit: int = 20) -> QuerySet[MerchantSettingChange]:
+    """The merchant's latest setting changes, with who made them."""
+    return merchant.setting_changes.select_related("by").order_by("-at", "-pk")[:limit]
 
 
 def review_queue() -> QuerySet[Application]:

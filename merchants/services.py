@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,6 +21,7 @@ from merchants.models import (
     Membership,
     Merchant,
     MerchantSettingChange,
+    new_merchant_code,
 )
 from portal.uploads import check_upload, private_name
 
@@ -121,14 +124,10 @@ def _record(application: Application, action: str, *, by: Any, note: str = "", i
     ApplicationEvent.objects.create(application=application, action=action, by=by, note=note, ip_address=ip)
 
 
-def save_application(
-    *, applicant: Any, data: dict[str, Any], application: Application | None = None, language: str | None = None
-) -> Application:
-    """Create or update the applicant's draft; it speaks the language the applicant uses the portal in."""
+def save_application(*, applicant: Any, data: dict[str, Any], application: Application | None = None) -> Application:
+    """Create or update the applicant's draft with the form's cleaned data."""
     if application is None:
-        application = Application(applicant=applicant, language=language or applicant.language)
-    elif language and application.is_editable:
-        application.language = language
+        application = Application(applicant=applicant, language=applicant.language)
     elif not application.is_editable:
         raise IllegalTransition
     for field, value in data.items():
@@ -153,6 +152,16 @@ def add_document(*, application: Application, upload: UploadedFile) -> Applicati
     document.file.save(private_name("applications", kind), upload, save=False)
     document.save()
     return document
+
+
+def remove_document(*, document: ApplicationDocument) -> None:
+    """Take a document off a draft (a wrong file, say), deleting the stored file too."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=document.application_id)
+        if not application.is_editable:
+            raise IllegalTransition
+        document.delete()
+        transaction.on_commit(lambda: document.file.delete(save=False))
 
 
 def submit_application(*, application: Application, by: Any, ip: str | None = None) -> Application:
@@ -199,6 +208,14 @@ def answer_question(*, application: Application, by: Any, answer: str, ip: str |
     return application
 
 
+def unused_merchant_code(generate: Callable[[], str] = new_merchant_code) -> str:
+    """A merchant code no merchant has yet (32^5 codes: a clash is rare, but would break an approval)."""
+    code = generate()
+    while Merchant.objects.filter(code=code).exists():
+        code = generate()
+    return code
+
+
 def approve_application(*, application_id: int, reviewer: Any, note: str = "", ip: str | None = None) -> Merchant:
     """Approve: create the merchant and the applicant's owner membership, exactly once."""
     with transaction.atomic():
@@ -207,6 +224,7 @@ def approve_application(*, application_id: int, reviewer: Any, note: str = "", i
         _check_reviewer(application, reviewer)
         _move(application, Status.APPROVED)
         merchant = Merchant.objects.create(
+            code=unused_merchant_code(),
             legal_name=application.legal_name,
             trade_name=application.trade_name,
             country=application.country,
@@ -237,31 +255,57 @@ def reject_application(*, application_id: int, reviewer: Any, reason: str, ip: s
 
 
 def invitation_token(invitation: Invitation) -> str:
+    """The signed, expiring token of an invitation's link."""
     return signing.dumps(invitation.pk, salt=INVITATION_SALT)
 
 
 def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any) -> Invitation:
-    """Invite someone by email with a role; they accept through the link in the email."""
+    """Invite someone by email with a role; they accept through the link in the email.
+
+    Inviting an address again replaces its open invitation (new role, new link) rather than adding one.
+    """
     email = email.strip().lower()
-    if Membership.objects.filter(merchant=merchant, user__email__iexact=email).exists():
-        raise AlreadyMember
-    invitation = Invitation.objects.create(merchant=merchant, email=email, role=role, invited_by=invited_by)
-    transaction.on_commit(lambda: emails.invitation(invitation, invitation_token(invitation)))
+    with transaction.atomic():
+        Merchant.objects.select_for_update().get(pk=merchant.pk)
+        if Membership.objects.filter(merchant=merchant, user__email__iexact=email).exists():
+            raise AlreadyMember
+        Invitation.objects.filter(merchant=merchant, email=email, accepted_at__isnull=True).delete()
+        invitation = Invitation.objects.create(merchant=merchant, email=email, role=role, invited_by=invited_by)
+        transaction.on_commit(lambda: emails.invitation(invitation, invitation_token(invitation)))
     return invitation
+
+
+def _invitation_pk(token: str) -> int:
+    try:
+        return int(signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError) as exc:
+        raise InvitationInvalid from exc
+
+
+def _check_invitee(invitation: Invitation | None, user: Any) -> Invitation:
+    if invitation is None:
+        raise InvitationInvalid
+    # The invited address must be one the user has proved they own (verified through allauth).
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        raise InvitationForAnotherEmail
+    return invitation
+
+
+def open_invitation(*, token: str, user: Any) -> Invitation:
+    """The invitation behind a link, if it is still open and addressed to this user; else a refusal."""
+    invitation = (
+        Invitation.objects.select_related("merchant").filter(pk=_invitation_pk(token), accepted_at__isnull=True).first()
+    )
+    return _check_invitee(invitation, user)
 
 
 def accept_invitation(*, token: str, user: Any) -> Membership:
     """Join the merchant with the invited role, if the signed-in user owns the invited address."""
-    try:
-        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.BadSignature as exc:
-        raise InvitationInvalid from exc
+    pk = _invitation_pk(token)
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(pk=pk, accepted_at__isnull=True).first()
-        if invitation is None:
-            raise InvitationInvalid
-        if invitation.email.lower() != user.email.lower():
-            raise InvitationForAnotherEmail
+        invitation = _check_invitee(
+            Invitation.objects.select_for_update().filter(pk=pk, accepted_at__isnull=True).first(), user
+        )
         membership, _created = Membership.objects.get_or_create(
             user=user, merchant=invitation.merchant, defaults={"role": invitation.role}
         )

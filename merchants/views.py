@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from merchants import selectors, services
 from merchants.access import MerchantRequest, member_required
+from merchants.adapter import supported_language
 from merchants.forms import AnswerForm, ApplicationForm, DocumentForm, InviteForm, MerchantSettingsForm, RoleForm
 from merchants.models import Application, Membership
 from portal.http import client_ip
@@ -26,7 +30,12 @@ def _error(request: HttpRequest, exc: services.MerchantsError) -> None:
     messages.error(request, str(exc.message))
 
 
-@login_required
+def _posted(request: HttpRequest) -> tuple[Any, Any]:
+    """A form's data and files: bound on POST (even when every box is unticked), unbound otherwise."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+@verified_email_required
 def apply(request: HttpRequest) -> HttpResponse:
     """Fill and submit the application; afterwards, follow its status and answer questions."""
     application = selectors.application_of(user=request.user)
@@ -34,36 +43,28 @@ def apply(request: HttpRequest) -> HttpResponse:
         return redirect("merchants:home")
     if application is not None and not application.is_editable:
         return _application_status(request, application)
-    form = ApplicationForm(request.POST or None, instance=application)
-    document_form = DocumentForm()
-    if request.method == "POST" and form.is_valid():
-        application = services.save_application(
-            applicant=request.user,
-            data=form.cleaned_data,
-            application=application,
-            language=translation.get_language(),
-        )
-        upload = request.FILES.get("file")
-        if isinstance(upload, UploadedFile):
-            document_form = DocumentForm(request.POST, request.FILES)
-            try:
-                services.add_document(application=application, upload=upload)
-            except ValidationError as exc:
-                document_form.add_error("file", exc)
-            except services.MerchantsError as exc:
-                document_form.add_error("file", str(exc.message))
-        if not document_form.errors:
-            if "submit" in request.POST:
+    initial = {} if application else {"language": supported_language(translation.get_language())}
+    form = ApplicationForm(_posted(request)[0], instance=application, initial=initial)
+    document_form = DocumentForm(*_posted(request))
+    if request.method == "POST":
+        if application is not None and request.POST.get("remove_document"):
+            _remove_document(request, application, request.POST["remove_document"])
+        # The draft is saved first, so a refused document never costs the applicant what they typed.
+        if form.is_valid():
+            application = services.save_application(
+                applicant=request.user, data=form.cleaned_data, application=application
+            )
+            if _attach_document(application, document_form):
+                if "submit" not in request.POST:
+                    messages.success(request, _("Your draft has been saved."))
+                    return redirect("merchants:apply")
                 try:
                     services.submit_application(application=application, by=request.user, ip=client_ip(request))
                 except services.MerchantsError as exc:
                     _error(request, exc)
                 else:
                     messages.success(request, _("Your application has been submitted. We will email you."))
-                    return redirect("merchants:apply")
-            else:
-                messages.success(request, _("Your draft has been saved."))
-            return redirect("merchants:apply")
+                return redirect("merchants:apply")
     return render(
         request,
         "merchants/apply.html",
@@ -71,16 +72,38 @@ def apply(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _attach_document(application: Application, document_form: DocumentForm | AnswerForm) -> bool:
+    """Add the uploaded document, if any; False (with the error on the form) when it is refused."""
+    upload = document_form.files.get("file")
+    if not isinstance(upload, UploadedFile):
+        return True
+    try:
+        services.add_document(application=application, upload=upload)
+    except ValidationError as exc:
+        document_form.add_error("file", exc)
+        return False
+    except services.MerchantsError as exc:
+        document_form.add_error("file", str(exc.message))
+        return False
+    return True
+
+
+def _remove_document(request: HttpRequest, application: Application, pk: str) -> None:
+    if not pk.isdigit():
+        raise Http404
+    doc = get_object_or_404(selectors.documents_of(user=request.user).filter(application=application), pk=int(pk))
+    try:
+        services.remove_document(document=doc)
+    except services.MerchantsError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The document has been removed."))
+
+
 def _application_status(request: HttpRequest, application: Application) -> HttpResponse:
-    form = AnswerForm(request.POST or None)
-    if application.status == Application.Status.NEEDS_INFO and request.method == "POST":
-        upload = request.FILES.get("file")
-        if isinstance(upload, UploadedFile):
-            try:
-                services.add_document(application=application, upload=upload)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-        if form.is_valid() and not form.errors:
+    form = AnswerForm(*_posted(request))
+    if application.status == Application.Status.NEEDS_INFO and request.method == "POST" and form.is_valid():
+        if _attach_document(application, form):
             services.answer_question(
                 application=application, by=request.user, answer=form.cleaned_data["answer"], ip=client_ip(request)
             )
@@ -104,7 +127,7 @@ def home(request: MerchantRequest) -> HttpResponse:
         "merchants/home.html",
         {
             "memberships": selectors.memberships_for(user=request.user),
-            "members": selectors.members_of(merchant=request.merchant),
+            "member_count": selectors.members_of(merchant=request.merchant).count(),
         },
     )
 
@@ -113,10 +136,10 @@ def home(request: MerchantRequest) -> HttpResponse:
 def members(request: MerchantRequest) -> HttpResponse:
     """The company's members; owners invite, change roles and remove."""
     is_owner = request.membership.role == Membership.Role.OWNER
-    form = InviteForm(request.POST or None)
+    form = InviteForm(_posted(request)[0])
     if request.method == "POST":
         if not is_owner:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             try:
                 services.invite_member(
@@ -135,7 +158,7 @@ def members(request: MerchantRequest) -> HttpResponse:
         "merchants/members.html",
         {
             "members": selectors.members_of(merchant=request.merchant),
-            "invitations": request.merchant.invitations.filter(accepted_at__isnull=True),
+            "invitations": selectors.open_invitations_of(merchant=request.merchant),
             "form": form,
             "is_owner": is_owner,
             "role_choices": Membership.Role.choices,
@@ -146,6 +169,7 @@ def members(request: MerchantRequest) -> HttpResponse:
 @require_POST
 @member_required(roles=OWNER)
 def member_role(request: MerchantRequest, pk: int) -> HttpResponse:
+    """An owner gives a member another role."""
     membership = get_object_or_404(selectors.members_of(merchant=request.merchant), pk=pk)
     form = RoleForm(request.POST)
     if form.is_valid():
@@ -161,6 +185,7 @@ def member_role(request: MerchantRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required(roles=OWNER)
 def member_remove(request: MerchantRequest, pk: int) -> HttpResponse:
+    """An owner removes a member (themselves included, if another owner remains)."""
     membership = get_object_or_404(selectors.members_of(merchant=request.merchant), pk=pk)
     try:
         services.remove_member(membership=membership)
@@ -174,28 +199,29 @@ def member_remove(request: MerchantRequest, pk: int) -> HttpResponse:
 @login_required
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Join a company from an invitation link, signed in with the invited address."""
-    if request.method == "POST":
-        try:
-            membership = services.accept_invitation(token=token, user=request.user)
-        except services.MerchantsError as exc:
-            return render(request, "merchants/invitation.html", {"error": exc.message}, status=400)
-        request.session[selectors.SESSION_KEY] = membership.merchant_id
-        messages.success(
-            request,
-            _("Welcome to %(company)s.")
-            % {"company": membership.merchant.trade_name or membership.merchant.legal_name},
-        )
-        return redirect("merchants:home")
-    return render(request, "merchants/invitation.html", {"token": token})
+    try:
+        if request.method != "POST":
+            invitation = services.open_invitation(token=token, user=request.user)
+            return render(request, "merchants/invitation.html", {"invitation": invitation})
+        membership = services.accept_invitation(token=token, user=request.user)
+    except services.MerchantsError as exc:
+        return render(request, "merchants/invitation.html", {"error": exc.message}, status=400)
+    request.session[selectors.SESSION_KEY] = membership.merchant_id
+    messages.success(
+        request,
+        _("Welcome to %(company)s.") % {"company": membership.merchant.trade_name or membership.merchant.legal_name},
+    )
+    return redirect("merchants:home")
 
 
 @require_POST
 @login_required
 def switch(request: HttpRequest) -> HttpResponse:
     """Work in another of the user's companies."""
-    membership = get_object_or_404(
-        selectors.memberships_for(user=request.user), merchant_id=request.POST.get("merchant")
-    )
+    chosen = request.POST.get("merchant", "")
+    if not chosen.isdigit():
+        raise Http404
+    membership = get_object_or_404(selectors.memberships_for(user=request.user), merchant_id=int(chosen))
     request.session[selectors.SESSION_KEY] = membership.merchant_id
     return redirect("merchants:home")
 
@@ -205,7 +231,7 @@ def company_settings(request: MerchantRequest) -> HttpResponse:
     """Owner-only settings: partner naming and two-factor for all members."""
     merchant = request.merchant
     form = MerchantSettingsForm(
-        request.POST or None,
+        _posted(request)[0],
         initial={
             "may_name_as_partner": merchant.may_name_as_partner,
             "require_two_factor": merchant.require_two_factor,
@@ -218,5 +244,5 @@ def company_settings(request: MerchantRequest) -> HttpResponse:
     return render(
         request,
         "merchants/settings.html",
-        {"form": form, "changes": merchant.setting_changes.select_related("by")[:20]},
+        {"form": form, "changes": selectors.setting_changes_of(merchant=merchant)},
     )

@@ -6,20 +6,20 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from merchants.models import Application
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.merchants.factories import verified_user as make_verified_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def verified_user(email="member@example.test"):
-    user = UserFactory(email=email)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+def verified_user(email="member@example.test", **fields):
+    return make_verified_user(email, **fields)
 
 
 def login(client, email, password=PASSWORD):
@@ -33,6 +33,25 @@ def test_sign_up_requires_a_verified_email_before_anything_else(client):
     link = re.search(r"http://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     client.post(urlsplit(link).path)
     assert client.get(reverse("merchants:apply")).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_a_new_account_keeps_the_language_it_was_opened_in(client, settings, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.post(reverse("account_signup"), {"email": "new@example.test", "password1": PASSWORD, "password2": PASSWORD})
+    assert get_user_model().objects.get(email="new@example.test").language == language
+
+
+def test_a_signed_in_person_without_a_verified_email_is_asked_to_verify_before_applying(client):
+    user = UserFactory(email="unverified@example.test")  # signed in some other way, address never confirmed
+    client.force_login(user)
+    response = client.get(reverse("merchants:apply"))
+    assert response.status_code == 200
+    assert "Verify Your Email Address" in response.content.decode()
+    assert 'name="legal_name"' not in response.content.decode()
+    assert mail.outbox[-1].to == ["unverified@example.test"]
+    client.post(reverse("merchants:apply"), {"legal_name": "Sneaky LLC", "save": "1"})
+    assert not Application.objects.exists()
 
 
 def test_login_rotates_the_session_and_logout_kills_it(client):
@@ -96,3 +115,15 @@ def test_the_application_page_speaks_each_language(client, settings, language, d
     page = client.get(reverse("merchants:apply")).content.decode()
     assert f'dir="{direction}"' in page
     assert title in page
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("fr", "ltr"), ("ar", "rtl")])
+def test_the_portal_pages_speak_each_language(client, settings, language, direction):
+    owner = MembershipFactory(user=verified_user())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(owner.user)
+    titles = {"en": "Members", "fr": "Membres", "ar": "الأعضاء"}
+    for name in ("merchants:home", "merchants:members", "merchants:settings"):
+        page = client.get(reverse(name)).content.decode()
+        assert f'<html lang="{language}" dir="{direction}">' in page, name
+    assert f"<h1>{titles[language]}</h1>" in client.get(reverse("merchants:members")).content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,8 +12,8 @@ from django.urls import reverse
 
 from merchants import services
 from merchants.models import Application, ApplicationEvent, Membership
-from tests.factories import UserFactory
-from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory
+from tests.factories import MerchantFactory, UserFactory
+from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +30,7 @@ FORM = {
     "website": "https://atlas.example",
     "product_interests": "argan oil",
     "expected_monthly_volume": "10k_50k",
+    "language": "en",
 }
 
 
@@ -36,7 +39,7 @@ def pdf(name="cr.pdf", content=PDF):
 
 
 def test_applicant_saves_a_draft_then_submits_with_a_document(client, django_capture_on_commit_callbacks):
-    user = UserFactory()
+    user = verified_user()
     client.force_login(user)
     response = client.post(reverse("merchants:apply"), {**FORM, "save": "1"})
     assert response.status_code == 302
@@ -69,20 +72,20 @@ def test_applicant_saves_a_draft_then_submits_with_a_document(client, django_cap
     ],
 )
 def test_vat_number_is_checked_by_country_where_a_rule_is_known(client, country, vat, ok):
-    client.force_login(UserFactory())
+    client.force_login(verified_user())
     response = client.post(reverse("merchants:apply"), {**FORM, "country": country, "vat_number": vat, "save": "1"})
     assert (response.status_code == 302) is ok
 
 
 def test_phone_must_be_international(client):
-    client.force_login(UserFactory())
+    client.force_login(verified_user())
     response = client.post(reverse("merchants:apply"), {**FORM, "contact_phone": "0501234567", "save": "1"})
     assert response.status_code == 200
     assert "international format" in response.content.decode()
 
 
 def test_a_document_that_is_html_named_pdf_is_refused_and_nothing_is_lost(client):
-    user = UserFactory()
+    user = verified_user()
     client.force_login(user)
     fake = SimpleUploadedFile("cr.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
     response = client.post(reverse("merchants:apply"), {**FORM, "save": "1", "file": fake})
@@ -197,14 +200,97 @@ def test_documents_open_for_the_applicant_and_reviewers_only(client, staff_clien
     assert staff_client("reviewer", email="r2@store.test").get(url).status_code == 200
 
 
-def test_an_applicant_using_the_portal_in_french_gets_the_emails_in_french(
-    client, settings, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_emails_language_starts_as_the_page_language_and_the_emails_follow_the_choice(
+    client, settings, django_capture_on_commit_callbacks, language
 ):
-    user = UserFactory()
+    user = verified_user()
     client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("merchants:apply")).content.decode()
+    assert f'<option value="{language}" selected>' in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("merchants:apply"), {**FORM, "submit": "1", "file": pdf()})
+        client.post(reverse("merchants:apply"), {**FORM, "language": language, "submit": "1", "file": pdf()})
     application = Application.objects.get(applicant=user)
-    assert application.language == "fr"
-    assert mail.outbox[-1].subject == "Nous avons bien reçu votre demande"
+    assert application.language == language
+    subjects = {
+        "en": "We have received your application",
+        "fr": "Nous avons bien reçu votre demande",
+        "ar": "استلمنا طلبك",
+    }
+    assert mail.outbox[-1].subject == subjects[language]
+
+
+def test_a_wrong_document_can_be_taken_off_the_draft_without_losing_what_was_typed(
+    client, django_capture_on_commit_callbacks
+):
+    user = verified_user()
+    client.force_login(user)
+    client.post(reverse("merchants:apply"), {**FORM, "save": "1", "file": pdf("wrong.pdf")})
+    application = Application.objects.get(applicant=user)
+    document = application.documents.get()
+    stored = document.file.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("merchants:apply"),
+            {**FORM, "trade_name": "Atlas Souk", "remove_document": str(document.pk)},
+        )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.documents.count() == 0
+    assert application.trade_name == "Atlas Souk"
+    assert not Path(stored).exists()
+
+
+def test_someone_elses_document_cannot_be_removed_and_a_submitted_one_stays(client):
+    other = ApplicationFactory()
+    theirs = services.add_document(application=other, upload=pdf())
+    user = verified_user()
+    client.force_login(user)
+    client.post(reverse("merchants:apply"), {**FORM, "save": "1"})
+    response = client.post(reverse("merchants:apply"), {**FORM, "save": "1", "remove_document": str(theirs.pk)})
+    assert response.status_code == 404
+    assert other.documents.count() == 1
+
+    submitted = SubmittedApplicationFactory()
+    document = services.add_document(application=ApplicationFactory(), upload=pdf())
+    document.application = submitted
+    document.save()
+    with pytest.raises(services.IllegalTransition):
+        services.remove_document(document=document)
+    assert submitted.documents.count() == 1
+
+
+def test_an_answer_with_a_refused_document_keeps_the_question_open(client):
+    application = SubmittedApplicationFactory(status=Application.Status.NEEDS_INFO, question="Your VAT certificate?")
+    client.force_login(application.applicant)
+    fake = SimpleUploadedFile("vat.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(reverse("merchants:apply"), {"answer": "Attached.", "file": fake})
+    assert response.status_code == 200
+    assert "not an accepted type" in response.content.decode()
+    assert "Attached." in response.content.decode()  # what was typed is still there
+    application.refresh_from_db()
+    assert application.status == Application.Status.NEEDS_INFO
+
+    client.post(reverse("merchants:apply"), {"answer": "Attached.", "file": pdf("vat.pdf")})
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.documents.get().original_name == "vat.pdf"
+
+
+@pytest.mark.parametrize(
+    ("country", "currency"),
+    [("SA", "SAR"), ("FR", "EUR"), ("US", "USD"), ("GB", "GBP"), ("AE", "AED"), ("MA", "MAD"), ("BR", "USD")],
+)
+def test_the_merchant_currency_follows_the_country(country, currency):
+    application = SubmittedApplicationFactory(country=country, vat_number="")
+    merchant = services.approve_application(application_id=application.pk, reviewer=UserFactory(is_staff=True))
+    assert merchant.currency == currency
+    assert merchant.country == country
+
+
+def test_a_new_merchant_code_is_never_one_already_taken():
+    MerchantFactory(code="M-AAAAA")
+    drawn = iter(["M-AAAAA", "M-AAAAA", "M-BBBBB"])
+    assert services.unused_merchant_code(generate=lambda: next(drawn)) == "M-BBBBB"

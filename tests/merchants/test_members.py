@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from merchants import services
-from merchants.models import Membership, MerchantSettingChange
+from merchants.models import Invitation, Membership, MerchantSettingChange
 from merchants.selectors import SESSION_KEY
 from tests.factories import MembershipFactory, UserFactory
+from tests.merchants.factories import verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +31,37 @@ def test_owner_invites_a_colleague_who_accepts_with_the_invited_address(client, 
     link = next(word for word in email.body.split() if "/portal/invitations/" in word)
     path = link.split("127.0.0.1:8000")[-1]
 
-    stranger = UserFactory(email="someone-else@example.test")
+    stranger = verified_user("someone-else@example.test")
     client.force_login(stranger)
+    assert client.get(path).status_code == 400
+    assert owner.merchant.trade_name not in client.get(path).content.decode()
     refused = client.post(path)
     assert refused.status_code == 400
+    assert "another email address" in refused.content.decode()
     assert not Membership.objects.filter(user=stranger).exists()
 
-    colleague = UserFactory(email="colleague@example.test")
+    colleague = verified_user("colleague@example.test")
     client.force_login(colleague)
+    page = client.get(path).content.decode()
+    assert f"You are invited to join {owner.merchant.trade_name} on the wholesale portal as Buyer." in page
     assert client.post(path).status_code == 302
     assert Membership.objects.get(user=colleague, merchant=owner.merchant).role == "buyer"
     assert client.get(reverse("merchants:home")).status_code == 200
     assert client.post(path).status_code == 400  # an invitation works once
+
+
+def test_an_invitation_needs_the_invited_address_verified_on_the_account():
+    owner = MembershipFactory()
+    invitation = services.invite_member(
+        merchant=owner.merchant, email="shop@example.test", role="viewer", invited_by=owner.user
+    )
+    token = services.invitation_token(invitation)
+    person = verified_user("person@example.test")
+    EmailAddress.objects.create(user=person, email="shop@example.test", verified=False, primary=False)
+    with pytest.raises(services.InvitationForAnotherEmail):
+        services.accept_invitation(token=token, user=person)
+    EmailAddress.objects.filter(email="shop@example.test").update(verified=True)
+    assert services.accept_invitation(token=token, user=person).role == "viewer"
 
 
 def test_a_forged_invitation_token_is_refused(client):
@@ -73,7 +97,7 @@ def test_a_buyer_cannot_manage_members(client):
     other = MembershipFactory(merchant=buyer.merchant, role="viewer")
     client.force_login(buyer.user)
     assert client.post(reverse("merchants:member_role", args=[other.pk]), {"role": "owner"}).status_code == 403
-    assert client.post(reverse("merchants:members"), {"email": "x@example.test", "role": "owner"}).status_code == 404
+    assert client.post(reverse("merchants:members"), {"email": "x@example.test", "role": "owner"}).status_code == 403
     assert Membership.objects.get(pk=other.pk).role == "viewer"
 
 
@@ -114,3 +138,178 @@ def test_when_an_owner_requires_two_factor_members_without_it_are_sent_to_set_it
     response = client.get(reverse("merchants:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_inviting_the_same_address_again_replaces_the_open_invitation(django_capture_on_commit_callbacks):
+    owner = MembershipFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.invite_member(
+            merchant=owner.merchant, email="new@example.test", role="viewer", invited_by=owner.user
+        )
+        second = services.invite_member(
+            merchant=owner.merchant, email="NEW@example.test", role="buyer", invited_by=owner.user
+        )
+    assert list(Invitation.objects.filter(merchant=owner.merchant).values_list("pk", "role")) == [(second.pk, "buyer")]
+    assert len(mail.outbox) == 2
+    colleague = verified_user("new@example.test")
+    with pytest.raises(services.InvitationInvalid):
+        services.accept_invitation(token=services.invitation_token(first), user=colleague)
+    membership = services.accept_invitation(token=services.invitation_token(second), user=colleague)
+    assert membership.role == "buyer"
+
+
+def test_an_existing_member_cannot_be_invited_again(client):
+    owner = MembershipFactory()
+    MembershipFactory(merchant=owner.merchant, user__email="already@example.test", role="viewer")
+    client.force_login(owner.user)
+    response = client.post(reverse("merchants:members"), {"email": "already@example.test", "role": "owner"})
+    assert response.status_code == 200
+    assert "already a member" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_switching_to_something_that_is_not_a_company_id_is_a_404(client):
+    client.force_login(MembershipFactory().user)
+    for value in ("", "abc", "1 OR 1=1"):
+        assert client.post(reverse("merchants:switch"), {"merchant": value}).status_code == 404
+
+
+def test_members_of_a_suspended_company_are_told_so(client):
+    member = MembershipFactory(merchant__status="suspended")
+    client.force_login(member.user)
+    response = client.get(reverse("merchants:home"))
+    assert response.status_code == 403
+    assert "suspended" in response.content.decode()
+
+
+def test_the_home_page_shows_the_company_its_account_and_the_shortcuts(client):
+    owner = MembershipFactory(merchant__trade_name="Dar Souk", merchant__legal_name="Dar Souk Trading LLC")
+    MembershipFactory(merchant=owner.merchant, role="buyer")
+    client.force_login(owner.user)
+    page = client.get(reverse("merchants:home")).content.decode()
+    assert "Dar Souk Trading LLC" in page
+    assert owner.merchant.code in page
+    assert "Active" in page
+    assert "<dd>2</dd>" in page  # members
+    assert "Not allowed: the store keeps your collaboration confidential" in page
+    for href in ("/portal/catalogue/", "/portal/orders/", "/portal/branding/", "/portal/shipments/", "/privacy/"):
+        assert f'href="{href}"' in page
+    assert f'href="{reverse("merchants:settings")}"' in page
+    assert f'href="{reverse("mfa_index")}"' in page
+
+
+def test_a_buyer_sees_no_owner_settings_link(client):
+    buyer = MembershipFactory(role="buyer")
+    client.force_login(buyer.user)
+    page = client.get(reverse("merchants:home")).content.decode()
+    assert f'href="{reverse("merchants:settings")}"' not in page
+
+
+def test_the_members_page_shows_who_uses_two_factor_owners_first(client):
+    owner = MembershipFactory(user__email="zed-owner@example.test")
+    buyer = MembershipFactory(merchant=owner.merchant, role="buyer", user__email="alice-buyer@example.test")
+    Authenticator.objects.create(user=buyer.user, type=Authenticator.Type.TOTP, data={})
+    client.force_login(owner.user)
+    page = client.get(reverse("merchants:members")).content.decode()
+    assert page.index("zed-owner@example.test") < page.index("alice-buyer@example.test")
+    rows = page.split("<tr>")[2:]
+    assert "Off" in rows[0] and "On" in rows[1]
+
+
+def test_the_members_page_costs_the_same_queries_however_many_members(client, django_assert_num_queries):
+    owner = MembershipFactory()
+    client.force_login(owner.user)
+    url = reverse("merchants:members")
+    MembershipFactory(merchant=owner.merchant, role="buyer")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    MembershipFactory.create_batch(30, merchant=owner.merchant, role="viewer")
+    for n in range(10):
+        services.invite_member(
+            merchant=owner.merchant, email=f"invitee{n}@example.test", role="buyer", invited_by=owner.user
+        )
+    with django_assert_num_queries(len(few)):
+        response = client.get(url)
+    assert response.content.decode().count("<tr>") == 1 + 32
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other_merchant_owner", "buyer", "viewer", "owner"])
+def test_access_to_each_portal_page_by_who_is_asking(client, who):
+    owner = MembershipFactory()
+    target = MembershipFactory(merchant=owner.merchant, role="viewer")
+    people = {
+        "other_merchant_owner": MembershipFactory().user,
+        "buyer": MembershipFactory(merchant=owner.merchant, role="buyer").user,
+        "viewer": target.user,
+        "owner": owner.user,
+    }
+    if who != "anonymous":
+        client.force_login(people[who])
+    pages = {
+        "merchants:home": client.get(reverse("merchants:home")).status_code,
+        "merchants:members": client.get(reverse("merchants:members")).status_code,
+        "merchants:settings": client.get(reverse("merchants:settings")).status_code,
+        "merchants:member_role": client.post(
+            reverse("merchants:member_role", args=[target.pk]), {"role": "buyer"}
+        ).status_code,
+        "invite": client.post(reverse("merchants:members"), {"email": "x@example.test", "role": "buyer"}).status_code,
+    }
+    expected = {
+        "anonymous": {
+            "merchants:home": 302,
+            "merchants:members": 302,
+            "merchants:settings": 302,
+            "merchants:member_role": 302,
+            "invite": 302,
+        },
+        # Their own company's pages open; merchant A's member is not theirs: 404.
+        "other_merchant_owner": {
+            "merchants:home": 200,
+            "merchants:members": 200,
+            "merchants:settings": 200,
+            "merchants:member_role": 404,
+            "invite": 302,
+        },
+        "buyer": {
+            "merchants:home": 200,
+            "merchants:members": 200,
+            "merchants:settings": 403,
+            "merchants:member_role": 403,
+            "invite": 403,
+        },
+        "viewer": {
+            "merchants:home": 200,
+            "merchants:members": 200,
+            "merchants:settings": 403,
+            "merchants:member_role": 403,
+            "invite": 403,
+        },
+        "owner": {
+            "merchants:home": 200,
+            "merchants:members": 200,
+            "merchants:settings": 200,
+            "merchants:member_role": 302,
+            "invite": 302,
+        },
+    }
+    assert pages == expected[who]
+    # Only an owner's invitation exists, and always for the inviter's own company.
+    invited_to = set(Invitation.objects.values_list("merchant_id", flat=True))
+    if who in {"owner", "other_merchant_owner"}:
+        assert invited_to == {people[who].memberships.get().merchant_id}
+    else:
+        assert invited_to == set()
+    assert Membership.objects.get(pk=target.pk).role == ("buyer" if who == "owner" else "viewer")
+
+
+def test_an_owner_turns_partner_naming_back_off_and_the_history_says_so_in_words(client):
+    owner = MembershipFactory(merchant__may_name_as_partner=True)
+    client.force_login(owner.user)
+    client.post(reverse("merchants:settings"), {})  # every box unticked
+    owner.merchant.refresh_from_db()
+    assert owner.merchant.may_name_as_partner is False
+    change = MerchantSettingChange.objects.get(merchant=owner.merchant)
+    assert (change.old_value, change.new_value) == ("True", "False")
+    page = client.get(reverse("merchants:settings")).content.decode()
+    assert "The store may name our company as a partner: Off" in page

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,9 +25,14 @@ def last_link(to: str, pattern: str) -> str:
     return re.search(pattern, message.body).group(0)
 
 
-def sign_up_and_verify(page, base: str, email: str) -> None:
+def last_subject(to: str) -> str:
+    return next(m for m in reversed(mail.outbox) if to in m.to).subject
+
+
+def sign_up_and_verify(page, base: str, email: str, *, already_there: bool = False) -> None:
     """allauth's sign-up, then the link of the verification email."""
-    page.goto(f"{base}/accounts/signup/")
+    if not already_there:
+        page.goto(f"{base}/accounts/signup/")
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
@@ -94,9 +102,13 @@ def test_a_newcomer_is_onboarded_and_invites_a_colleague(live_server, browser, s
 
     staff.goto(f"{base}/admin/merchants/application/")
     staff.click("#result_list tbody tr:has-text('Souk Select Trading LLC') th a")
-    staff.click("button:has-text('Approve')")
+    staff.click(".object-tools a:has-text('Approve')")
+    staff.fill("textarea[name=text]", "Registration checked.")
+    staff.click("input[type=submit]")
     staff.wait_for_load_state()
     assert "Approved: merchant M-" in staff.content()
+    with translation.override(language):
+        assert last_subject("founder@souk.test") == gettext("Your wholesale account is open")
 
     applicant.goto(f"{base}/portal/")
     assert "Souk Select" in applicant.locator("h1").inner_text()
@@ -107,9 +119,13 @@ def test_a_newcomer_is_onboarded_and_invites_a_colleague(live_server, browser, s
     applicant.wait_for_load_state()
     invitation = last_link("partner@souk.test", r"http://\S+/portal/invitations/\S+/")
 
-    colleague = in_language(browser, base, "ar" if language != "ar" else "fr")
-    sign_up_and_verify(colleague, base, "partner@souk.test")
-    colleague.goto(invitation)
+    colleague_language = "ar" if language != "ar" else "fr"
+    colleague = in_language(browser, base, colleague_language)
+    colleague.goto(invitation)  # not signed up yet: the sign-in page, whose sign-up link keeps the way back
+    colleague.click('main a[href^="/accounts/signup/?next="]')
+    sign_up_and_verify(colleague, base, "partner@souk.test", already_there=True)
+    assert get_user_model().objects.get(email="partner@souk.test").language == colleague_language
+    assert "Souk Select" in colleague.locator("main").inner_text()  # back on the invitation, which names the company
     colleague.click("main form button[type=submit]")
     colleague.wait_for_load_state()
     assert "Souk Select" in colleague.locator("h1").inner_text()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from merchants import services
@@ -75,3 +77,57 @@ def test_two_reviewers_approving_at_the_same_time_create_exactly_one_merchant():
     assert Merchant.objects.count() == 1
     assert Membership.objects.count() == 1
     assert ApplicationEvent.objects.filter(action=ApplicationEvent.Action.APPROVED).count() == 1
+
+
+def test_approval_is_confirmed_on_its_own_page_and_the_note_is_recorded_with_the_address(staff_client):
+    client = staff_client("reviewer")
+    application = SubmittedApplicationFactory()
+    url = reverse("admin:merchants_application_approve", args=[application.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Approve the application" in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED  # opening the page decides nothing
+
+    client.post(url, {"text": "Documents checked against the CR register."}, REMOTE_ADDR="10.1.2.3")
+    event = application.events.get(action=ApplicationEvent.Action.APPROVED)
+    assert (event.by, event.note, event.ip_address) == (
+        client.staff_user,
+        "Documents checked against the CR register.",
+        "10.1.2.3",
+    )
+    assert event.at is not None
+
+
+def test_a_rejection_without_a_reason_is_refused(staff_client):
+    client = staff_client("reviewer")
+    application = SubmittedApplicationFactory()
+    response = client.post(reverse("admin:merchants_application_reject", args=[application.pk]), {"text": ""})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not application.events.exists()
+
+
+def test_a_second_approval_from_the_admin_says_so_and_creates_nothing(staff_client):
+    client = staff_client("reviewer")
+    application = SubmittedApplicationFactory()
+    url = reverse("admin:merchants_application_approve", args=[application.pk])
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert "This application cannot move to that state now." in response.content.decode()
+    assert Merchant.objects.count() == 1
+
+
+def test_the_queue_costs_the_same_queries_however_long_it_is(staff_client, django_assert_num_queries):
+    client = staff_client("reviewer")
+    url = reverse("admin:merchants_application_changelist")
+    SubmittedApplicationFactory.create_batch(2)
+    client.get(url)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as short_queue:
+        client.get(url)
+    SubmittedApplicationFactory.create_batch(40)
+    with django_assert_num_queries(len(short_queue)):
+        response = client.get(url)
+    assert response.content.decode().count("Applicant Company") == 42
