@@ -11,16 +11,19 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders import services
 from orders.forms import CsvUploadForm, ReplacementForm, StatusChangeForm
 from orders.models import (
     Category,
     ExchangeRate,
+    Invoice,
     MinimumOrderPolicy,
     Order,
     OrderEvent,
@@ -31,7 +34,7 @@ from orders.models import (
 )
 from orders.services.catalogue import PHOTO_KINDS
 from portal.admin_tools import HistoryInline
-from portal.uploads import check_upload, private_name
+from portal.uploads import check_upload, private_file_response, private_name
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):
@@ -143,18 +146,47 @@ class EventInline(HistoryInline):
     model = OrderEvent
 
 
+class InvoiceInline(HistoryInline):
+    model = Invoice
+    fields = ("kind", "number", "issued_at", "language", "download")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("orders.view_order")  # an order's invoices belong to seeing the order
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def download(self, invoice: Invoice) -> str:
+        url = reverse("admin:orders_order_invoice", args=[invoice.order_id, invoice.number])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("reference", "merchant", "status", "currency", "total", "minimum_kind", "placed_at")
+    list_display = (
+        "reference",
+        "merchant",
+        "status",
+        "currency",
+        "total",
+        "subtotal_sar",
+        "minimum_kind",
+        "minimum_sar",
+        "rate_to_sar",
+        "rate_source",
+        "placed_at",
+    )
+    date_hierarchy = "placed_at"
     list_filter = ("status", "minimum_kind", "currency", "delivery_mode")
     search_fields = ("reference", "merchant__code")
     list_select_related = ("merchant",)
-    inlines = (LineInline, EventInline)
+    inlines = (LineInline, EventInline, InvoiceInline)
     fieldsets = (
         (None, {"fields": ("reference", "merchant", "placed_by", "status", "delivery_mode", "placed_at")}),
-        ("Amounts", {"fields": ("currency", "subtotal", "vat_rate", "vat_amount", "total")}),
+        (gettext_lazy("Amounts"), {"fields": ("currency", "subtotal", "vat_rate", "vat_amount", "total")}),
         (
-            "Minimum decision",
+            gettext_lazy("Minimum decision"),
             {
                 "fields": (
                     "minimum_kind",
@@ -187,6 +219,7 @@ class OrderAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/status/", wrap(self.status_view), name="orders_order_status"),
             path("<int:pk>/replacement/", wrap(self.replacement_view), name="orders_order_replacement"),
+            path("<int:pk>/invoices/<str:number>/", wrap(self.invoice_view), name="orders_order_invoice"),
             *super().get_urls(),
         ]
 
@@ -210,12 +243,19 @@ class OrderAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             to, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
             if to == Order.Status.PAID:
-                services.mark_paid(order=order, by=request.user, note=reason)
+                services.mark_paid(order=order, by=request.user, note=reason, source="admin")
             else:
-                services.move(order=order, to=to, by=request.user, note=reason)
+                services.move(order=order, to=to, by=request.user, note=reason, source="admin")
             self.message_user(request, _("The order's status has been changed."))
             return HttpResponseRedirect(reverse("admin:orders_order_change", args=[pk]))
         return self._render(request, order, form, _("Change the status of %(reference)s") % {"reference": order})
+
+    def invoice_view(self, request: HttpRequest, pk: int, number: str) -> HttpResponseBase:
+        """One of the order's invoices, as a PDF attachment, for staff who may see orders."""
+        if not request.user.has_perm("orders.view_order"):
+            raise PermissionDenied
+        invoice = get_object_or_404(Invoice, order_id=pk, number=number)
+        return private_file_response(invoice.pdf, download_name=f"{invoice.number}.pdf", content_type="application/pdf")
 
     def replacement_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Raise a replacement order for lines of this one; exempt from the minimum."""
@@ -234,6 +274,7 @@ class OrderAdmin(admin.ModelAdmin):
                     items=items,
                     replaces=order,
                     delivery_mode=order.delivery_mode,
+                    source="admin",
                 )
             except (KeyError, ValueError):
                 form.add_error("lines", _("Check the SKUs and quantities."))
@@ -246,6 +287,7 @@ class OrderAdmin(admin.ModelAdmin):
                     by=request.user,
                     note=_("Replacement for %(reference)s: %(reason)s")
                     % {"reference": order.reference, "reason": form.cleaned_data["reason"]},
+                    source="admin",
                 )
                 self.message_user(request, _("Replacement %(reference)s raised.") % {"reference": replacement})
                 return HttpResponseRedirect(reverse("admin:orders_order_change", args=[replacement.pk]))

@@ -1,4 +1,4 @@
-"""Demo catalogue: about forty Moroccan products, priced in SAR per pack. Idempotent."""
+"""Demo catalogue: about forty Moroccan products, priced in SAR per pack, and demo exchange rates. Idempotent."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import io
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from orders.models import Category, Product
-from orders.services import add_photo
+from orders.models import Category, ExchangeRate, Product
+from orders.services import OrderError, add_photo, rate_in_force
 
 COLOURS = {
     "argan-oil": "#c9a227",
@@ -95,8 +96,35 @@ def _tile(sku: str, colour: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{sku}.png", buffer.getvalue(), content_type="image/png")
 
 
+#: SAR per unit, demo values near the 2025 market (AED and QAR follow their own dollar pegs).
+DEMO_RATES = {
+    "EUR": "4.05000000",
+    "GBP": "4.76000000",
+    "AED": "1.02110000",
+    "MAD": "0.40500000",
+    "KWD": "12.20000000",
+    "QAR": "1.03022000",
+}
+
+
+def seed_rates() -> list[ExchangeRate]:
+    """Add a demo rate for each demo currency that has none in force (missing or stale); return those added."""
+    added = []
+    for currency, rate in DEMO_RATES.items():
+        try:
+            rate_in_force(currency=currency)
+        except OrderError:
+            added.append(
+                ExchangeRate.objects.create(
+                    currency=currency, rate_to_sar=Decimal(rate), source="demo", effective_at=timezone.now()
+                )
+            )
+    return added
+
+
 def seed() -> int:
-    """Create or update the demo categories and products; return how many products there are."""
+    """Create or update the demo categories and products, and demo rates; return how many products there are."""
+    seed_rates()
     categories = {}
     for position, (slug, en, fr, ar) in enumerate(CATEGORIES):
         categories[slug], _created = Category.objects.update_or_create(

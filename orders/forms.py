@@ -40,8 +40,14 @@ class CheckoutForm(forms.Form):
     )
 
 
+DATE_INPUT = {"type": "date"}
+
+
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Order.Status.choices])
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=20)
+    placed_from = forms.DateField(label=_("Placed from"), required=False, widget=forms.DateInput(DATE_INPUT))
+    placed_until = forms.DateField(label=_("Placed until"), required=False, widget=forms.DateInput(DATE_INPUT))
 
 
 class StatusChangeForm(forms.Form):

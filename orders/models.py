@@ -5,11 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from orders.money import Money
+
+CURRENCY_CODE = RegexValidator(r"^[A-Z]{3}\Z", _("Use the three capital letters of ISO 4217, e.g. EUR."))
+COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}\Z", _("Use the two capital letters of ISO 3166-1, e.g. SA."))
+#: Rates that are fixed (the base, and the dollar the riyal is pegged to): created by a migration, never
+#: entered by finance, never stale.
+FIXED_RATES = {"SAR", "USD"}
 
 
 class Translated:
@@ -91,7 +100,7 @@ class Product(Translated, models.Model):
 class ExchangeRate(models.Model):
     """How many SAR one unit of a currency is worth, from a moment on. Rows are never changed: history."""
 
-    currency = models.CharField(_("currency"), max_length=3)
+    currency = models.CharField(_("currency"), max_length=3, validators=[CURRENCY_CODE])
     rate_to_sar = models.DecimalField(
         _("rate to SAR"), max_digits=18, decimal_places=8, validators=[MinValueValidator(Decimal("0.00000001"))]
     )
@@ -113,6 +122,12 @@ class ExchangeRate(models.Model):
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate_to_sar} SAR ({self.source})"
 
+    def clean(self) -> None:
+        if self.currency in FIXED_RATES:
+            raise ValidationError(
+                {"currency": _("SAR is the base currency and USD is pegged at 3.75: their rates cannot be changed.")}
+            )
+
 
 class MinimumOrderPolicy(models.Model):
     """The first-order and repeat-order minimums, in the base currency, from a date on."""
@@ -123,6 +138,7 @@ class MinimumOrderPolicy(models.Model):
         _("base currency"),
         max_length=3,
         default="SAR",
+        validators=[CURRENCY_CODE],
         help_text=_(
             "The currency of the two amounts; converted to SAR with its rate in force when an order is placed."
         ),
@@ -141,12 +157,25 @@ class MinimumOrderPolicy(models.Model):
     def __str__(self) -> str:
         return f"{self.first_order_minimum} / {self.repeat_order_minimum} {self.base_currency}"
 
+    def clean(self) -> None:
+        first, repeat = self.first_order_minimum, self.repeat_order_minimum
+        if first is not None and repeat is not None and not 0 <= repeat <= first:
+            raise ValidationError(
+                {"repeat_order_minimum": _("The repeat-order minimum is between zero and the first-order minimum.")}
+            )
+
 
 class VatRate(models.Model):
     """VAT charged to merchants of a country, from a date on."""
 
-    country = models.CharField(_("country"), max_length=2)
-    rate = models.DecimalField(_("rate"), max_digits=5, decimal_places=4, help_text=_("0.15 for 15%."))
+    country = models.CharField(_("country"), max_length=2, validators=[COUNTRY_CODE])
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=5,
+        decimal_places=4,
+        help_text=_("0.15 for 15%."),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("0.5"))],
+    )
     effective_from = models.DateTimeField(_("in force from"))
 
     class Meta:
@@ -176,6 +205,15 @@ class Order(models.Model):
     """A placed wholesale order, with everything needed to explain its minimum decision years later."""
 
     class Status(models.TextChoices):
+        """Where an order stands; the moves allowed are `orders.services.TRANSITIONS`, made by `move` only.
+
+        There is no draft: the cart is the draft, and an order exists once placed. awaiting_payment: placed,
+        minimum checked, pro-forma issued. paid: payment confirmed (`mark_paid`), tax invoice issued.
+        in_fulfilment, shipped, completed: the warehouse's steps. cancelled (by the merchant or staff) and
+        rejected (by staff) happen only before payment; refunded means fully refunded (a partial refund
+        leaves the status alone). Cancelled, rejected and refunded orders no longer count for the minimum.
+        """
+
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         PAID = "paid", _("Paid")
         IN_FULFILMENT = "in_fulfilment", _("In fulfilment")
@@ -238,6 +276,15 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def total_money(self) -> Money:
+        """What the merchant pays (VAT included), e.g. for `orders.money.to_minor_units` in a payment."""
+        return Money(self.total, self.currency)
+
+    @property
+    def vat_money(self) -> Money:
+        return Money(self.vat_amount, self.currency)
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -262,10 +309,15 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(max_length=20, choices=Order.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source = models.CharField(
+        _("source"), max_length=64, blank=True, help_text=_("Where the change came from: portal, admin, payment...")
+    )
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("order status change")
+        verbose_name_plural = _("order status history")
         ordering = ("at", "pk")
 
     def __str__(self) -> str:
@@ -280,6 +332,8 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
         constraints = [models.UniqueConstraint(fields=["merchant", "user"], name="one_cart_per_member")]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from merchants.models import Merchant
@@ -31,11 +33,24 @@ def cart_lines(*, cart: Cart) -> list[CartLine]:
     return list(cart.lines.select_related("product__category"))
 
 
-def orders_for(*, merchant: Merchant, status: str | None = None) -> QuerySet[Order]:
-    """The merchant's orders, newest first, with their status history."""
+def orders_for(
+    *,
+    merchant: Merchant,
+    status: str | None = None,
+    reference: str | None = None,
+    placed_from: date | None = None,
+    placed_until: date | None = None,
+) -> QuerySet[Order]:
+    """The merchant's orders, newest first, with their status history, optionally filtered."""
     orders = Order.objects.filter(merchant=merchant).prefetch_related("events").order_by("-placed_at", "-pk")
     if status:
         orders = orders.filter(status=status)
+    if reference:
+        orders = orders.filter(reference__icontains=reference.strip())
+    if placed_from:
+        orders = orders.filter(placed_at__date__gte=placed_from)
+    if placed_until:
+        orders = orders.filter(placed_at__date__lte=placed_until)
     return orders
 
 

@@ -14,7 +14,7 @@ from merchants.models import Membership
 from orders import selectors, services
 from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
 from orders.models import Invoice, Order, Product, ProductPhoto
-from orders.money import BASE_CURRENCY, Money, convert
+from orders.money import BASE_CURRENCY, Money
 from portal.uploads import private_file_response
 
 BUYERS = (Membership.Role.OWNER, Membership.Role.BUYER)
@@ -22,8 +22,8 @@ PAGE_SIZE = 24
 
 
 def _price(product: Product, rate: services.Rate | None) -> Money:
-    sar = Money(product.unit_price_sar, BASE_CURRENCY)
-    return convert(sar, rate_to_sar=rate.rate_to_sar, to=rate.currency) if rate else sar
+    """The price in the merchant's currency, or in SAR while its rate is missing or stale (said above)."""
+    return services.unit_price(product=product, rate=rate) if rate else Money(product.unit_price_sar, BASE_CURRENCY)
 
 
 def _rate(request: MerchantRequest) -> services.Rate | None:
@@ -63,6 +63,7 @@ def product_detail(request: MerchantRequest, sku: str) -> HttpResponse:
             "product": product,
             "price": _price(product, _rate(request)),
             "form": QuantityForm(initial={"quantity": product.min_quantity}),
+            "can_order": request.membership.role in BUYERS,
         },
     )
 
@@ -170,11 +171,10 @@ def checkout(request: MerchantRequest) -> HttpResponse:
 
 @member_required
 def order_list(request: MerchantRequest) -> HttpResponse:
+    """The merchant's orders with their status history, filtered by status, reference and period."""
     form = OrderFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else None
-    page = Paginator(selectors.orders_for(merchant=request.merchant, status=status), 20).get_page(
-        request.GET.get("page")
-    )
+    filters = {key: value for key, value in form.cleaned_data.items() if value} if form.is_valid() else {}
+    page = Paginator(selectors.orders_for(merchant=request.merchant, **filters), 20).get_page(request.GET.get("page"))
     return render(request, "orders/order_list.html", {"page": page, "form": form})
 
 
@@ -187,6 +187,7 @@ def order_detail(request: MerchantRequest, reference: str) -> HttpResponse:
         {
             "order": order,
             "can_cancel": order.status == Order.Status.AWAITING_PAYMENT and request.membership.role in BUYERS,
+            "can_order": request.membership.role in BUYERS,
         },
     )
 
@@ -196,7 +197,7 @@ def order_detail(request: MerchantRequest, reference: str) -> HttpResponse:
 def order_cancel(request: MerchantRequest, reference: str) -> HttpResponse:
     order = get_object_or_404(selectors.orders_for(merchant=request.merchant), reference=reference)
     try:
-        services.move(order=order, to=Order.Status.CANCELLED, by=request.user, note=_("Cancelled by the merchant"))
+        services.cancel_order(order=order, by=request.user, reason=_("Cancelled by the merchant"), source="portal")
     except services.OrderError as exc:
         messages.error(request, str(exc.message))
     else:

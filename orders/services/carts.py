@@ -9,23 +9,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from merchants.models import Merchant
 from orders.models import Cart, CartLine, Order, Product
 from orders.money import BASE_CURRENCY, Money
 from orders.services.placing import (
-    InvalidQuantity,
     Minimum,
     OrderError,
     PricedLine,
     Rate,
-    check_quantity,
+    check_orderable,
     minimum_for,
     place_order,
     price_lines,
     rate_in_force,
     shortfall_of,
+    vat_on,
+    vat_rate_for,
 )
 
 __all__ = [
@@ -52,9 +54,15 @@ def set_quantity(*, cart: Cart, product: Product, quantity: int) -> None:
     """Set a line's quantity (0 removes it), within the product's minimum and step."""
     if quantity == 0:
         CartLine.objects.filter(cart=cart, product=product).delete()
-        return
-    check_quantity(product=product, quantity=quantity)
-    CartLine.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
+    else:
+        check_orderable(product=product, quantity=quantity)
+        CartLine.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
+    _touch(cart)
+
+
+def _touch(cart: Cart) -> None:
+    """A cart in use is not abandoned: retention counts from its last change."""
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
 
 
 @dataclass
@@ -65,13 +73,23 @@ class LineErrors:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
+HEADER_WORDS = {"sku", "ref", "reference", "référence", "code", "رمز", "المرجع"}
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon or tab that spreadsheets in French and other locales save CSV files with."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if ";" in first else "\t" if "\t" in first else ","
+
+
 def parse_lines(text: str) -> list[tuple[int, str, str]]:
-    """(line number, SKU, quantity) from "SKU,quantity" lines (a header line and blank lines are skipped)."""
+    """(line number, SKU, value) from "SKU,value" lines (also ";" or tab separated, or "SKU value");
+    a header line and blank lines are skipped."""
     rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=_delimiter(text)), start=1):
         if not row or not "".join(row).strip():
             continue
-        if number == 1 and row[0].strip().lower() == "sku":
+        if number == 1 and row[0].strip().lower() in HEADER_WORDS:
             continue
         cells = [cell.strip() for cell in row]
         if len(cells) == 1:
@@ -88,24 +106,38 @@ def add_lines(*, cart: Cart, text: str) -> LineErrors:
         result.errors.append((0, _("At most %(count)s lines at a time.") % {"count": MAX_IMPORT_LINES}))
         return result
     products = {p.sku.upper(): p for p in Product.objects.filter(is_active=True, sku__in=[r[1].upper() for r in rows])}
-    with transaction.atomic():
-        for number, sku, quantity_text in rows:
-            product = products.get(sku.upper())
-            if product is None:
-                result.errors.append((number, _("Unknown SKU “%(sku)s”.") % {"sku": sku}))
-                continue
-            try:
-                quantity = int(quantity_text)
-            except ValueError:
-                result.errors.append((number, _("“%(value)s” is not a quantity.") % {"value": quantity_text}))
-                continue
-            existing = CartLine.objects.filter(cart=cart, product=product).values_list("quantity", flat=True).first()
-            try:
-                set_quantity(cart=cart, product=product, quantity=(existing or 0) + quantity)
-            except InvalidQuantity as exc:
-                result.errors.append((number, str(exc.message)))
-                continue
-            result.added += 1
+    quantities = dict(CartLine.objects.filter(cart=cart).values_list("product_id", "quantity"))
+    changed: dict[int, CartLine] = {}
+    for number, sku, quantity_text in rows:
+        product = products.get(sku.upper())
+        if product is None:
+            result.errors.append((number, _("Unknown SKU “%(sku)s”.") % {"sku": sku}))
+            continue
+        try:
+            quantity = int(quantity_text)
+        except ValueError:
+            quantity = 0
+        if quantity <= 0:
+            result.errors.append((number, _("“%(value)s” is not a quantity.") % {"value": quantity_text}))
+            continue
+        total = quantities.get(product.pk, 0) + quantity
+        try:
+            check_orderable(product=product, quantity=total)
+        except OrderError as exc:
+            result.errors.append((number, str(exc.message)))
+            continue
+        quantities[product.pk] = total
+        changed[product.pk] = CartLine(cart=cart, product=product, quantity=total)
+        result.added += 1
+    if changed:
+        with transaction.atomic():
+            CartLine.objects.bulk_create(
+                list(changed.values()),
+                update_conflicts=True,
+                unique_fields=["cart", "product"],
+                update_fields=["quantity"],
+            )
+            _touch(cart)
     return result
 
 
@@ -117,6 +149,16 @@ class CartSummary:
     subtotal_sar: Money | None
     minimum: Minimum | None
     error: OrderError | None
+    vat_rate: Decimal = Decimal(0)
+
+    @property
+    def vat(self) -> Money | None:
+        """VAT the order would carry, per the merchant's country."""
+        return vat_on(self.subtotal, self.vat_rate) if self.subtotal is not None else None
+
+    @property
+    def total(self) -> Money | None:
+        return self.subtotal + self.vat if self.subtotal is not None and self.vat is not None else None
 
     @property
     def _shortfall(self) -> tuple[Money, Money] | None:
@@ -154,12 +196,22 @@ def summarise(*, cart: Cart, lines: list[CartLine]) -> CartSummary:
     priced = price_lines(items=[(line.product, line.quantity) for line in lines], rate=rate)
     subtotal = sum((line.total for line in priced), Money(Decimal(0), rate.currency))
     subtotal_sar = sum((line.total_sar for line in priced), Money(Decimal(0), BASE_CURRENCY))
-    return CartSummary(priced, rate, subtotal, subtotal_sar, minimum_for(merchant=cart.merchant, rate=rate), None)
+    return CartSummary(
+        priced,
+        rate,
+        subtotal,
+        subtotal_sar,
+        minimum_for(merchant=cart.merchant, rate=rate),
+        None,
+        vat_rate_for(country=cart.merchant.country),
+    )
 
 
 def checkout(*, cart: Cart, placed_by: Any, delivery_mode: str) -> Order:
     """Place the cart as an order (every rule re-checked on the server) and empty it."""
     with transaction.atomic():
+        # Locked, so that a second click on "place the order" waits, then finds the cart empty.
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
         lines = list(cart.lines.select_related("product"))
         order = place_order(
             merchant=cart.merchant,

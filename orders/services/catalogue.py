@@ -28,6 +28,23 @@ def add_photo(*, product: Product, upload: UploadedFile, alt_text: str = "") -> 
     return photo
 
 
+MAX_PRICE = Decimal("9999999999.99")  # what the price column holds
+
+
+def _price(value: str) -> Decimal | None:
+    """A positive SAR price with at most two decimals ("120.50", "120,50", "1 200"), or None."""
+    value = value.replace(" ", "").replace("\u00a0", "")
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")  # a decimal comma
+    try:
+        price = Decimal(value)
+    except InvalidOperation:
+        return None
+    if not price.is_finite() or not 0 < price <= MAX_PRICE or price != price.quantize(Decimal("0.01")):
+        return None
+    return price
+
+
 def update_prices(*, text: str) -> LineErrors:
     """Set SAR prices from "sku,price" lines; good lines are applied, each bad one reported by number."""
     result = LineErrors()
@@ -39,11 +56,8 @@ def update_prices(*, text: str) -> LineErrors:
         if product is None:
             result.errors.append((number, _("Unknown SKU “%(sku)s”.") % {"sku": sku}))
             continue
-        try:
-            price = Decimal(value.replace(" ", ""))
-        except InvalidOperation:
-            price = Decimal(0)
-        if price <= 0 or price.as_tuple().exponent < -2:  # type: ignore[operator]
+        price = _price(value)
+        if price is None:
             result.errors.append((number, _("“%(value)s” is not a price in SAR.") % {"value": value}))
             continue
         product.unit_price_sar = price

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.models import Invoice, Order
-from orders.services.placing import move, next_in_sequence
+from orders.money import BASE_CURRENCY, Money
+from orders.services.placing import PAID_STATUSES, move, next_in_sequence, vat_on
 from portal.pdf import data_uri, render_pdf
 
 __all__ = ["issue_invoice", "mark_paid", "zatca_qr_payload", "zatca_tlv_decode"]
@@ -79,13 +80,17 @@ def issue_invoice(*, order_id: int, kind: str) -> Invoice:
             },
             "is_tax": kind == Invoice.Kind.TAX,
         }
+        # Saudi rules want VAT in riyals whatever the order's currency: shown, and in the QR code.
+        sar_vat = vat_on(Money(order.subtotal_sar, BASE_CURRENCY), order.vat_rate)
+        sar_total = Money(order.subtotal_sar, BASE_CURRENCY) + sar_vat
+        context.update(sar_vat=sar_vat, sar_total=sar_total)
         if kind == Invoice.Kind.TAX and order.merchant.is_saudi:
             payload = zatca_qr_payload(
                 seller=settings.STORE_NAME,
                 vat_number=settings.STORE_VAT_NUMBER,
                 timestamp=now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                total=f"{order.total:.2f}",
-                vat=f"{order.vat_amount:.2f}",
+                total=f"{sar_total.amount:.2f}",
+                vat=f"{sar_vat.amount:.2f}",
             )
             context["qr"] = data_uri(_qr_png(payload), "image/png")
         pdf = render_pdf("orders/invoice.html", context, language=order.merchant.language)
@@ -95,11 +100,20 @@ def issue_invoice(*, order_id: int, kind: str) -> Invoice:
     return invoice
 
 
-def mark_paid(*, order: Order, by: Any = None, note: str = "") -> Order:
-    """Record the payment: the order moves to paid and its tax invoice is issued once committed."""
+def mark_paid(*, order: Order, by: Any = None, source: str = "", note: str = "") -> Order:
+    """Record the payment: the order moves to paid and its tax invoice is issued once committed.
+
+    Safe to call twice (a provider event delivered again): an order already paid, or further on, is
+    returned unchanged. A cancelled, rejected or refunded order raises `IllegalTransition`, so the
+    caller can refund the money instead. `source` says where the payment was confirmed
+    ("stripe", "bank_transfer", "admin"...).
+    """
     from orders.tasks import issue_tax_invoice
 
     with transaction.atomic():
-        order = move(order=order, to=Order.Status.PAID, by=by, note=note)
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.status in PAID_STATUSES:
+            return current
+        order = move(order=current, to=Order.Status.PAID, by=by, note=note, source=source)
         issue_tax_invoice.delay_on_commit(order.pk)
     return order

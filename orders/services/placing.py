@@ -29,11 +29,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Merchant
-from orders.models import ExchangeRate, MinimumOrderPolicy, Order, OrderEvent, OrderLine, Product, Sequence, VatRate
+from orders.models import (
+    FIXED_RATES,
+    ExchangeRate,
+    MinimumOrderPolicy,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    Sequence,
+    VatRate,
+)
 from orders.money import BASE_CURRENCY, Money, convert, convert_up
 
 __all__ = [
@@ -48,9 +58,12 @@ __all__ = [
     "NoRate",
     "OrderError",
     "PricedLine",
+    "ProductUnavailable",
     "Rate",
     "StaleRate",
     "below_minimum",
+    "cancel_order",
+    "check_orderable",
     "check_quantity",
     "minimum_for",
     "move",
@@ -58,13 +71,14 @@ __all__ = [
     "place_order",
     "policy_in_force",
     "price_lines",
+    "unit_price",
     "rate_in_force",
+    "vat_on",
     "vat_rate_for",
 ]
 
 PAID_STATUSES = {Order.Status.PAID, Order.Status.IN_FULFILMENT, Order.Status.SHIPPED, Order.Status.COMPLETED}
 NOT_COUNTING = {Order.Status.CANCELLED, Order.Status.REJECTED, Order.Status.REFUNDED}
-NEVER_STALE_SOURCES = {"base", "peg"}
 
 
 class OrderError(Exception):
@@ -102,6 +116,10 @@ class InvalidQuantity(OrderError):
     code = "invalid_quantity"
 
 
+class ProductUnavailable(OrderError):
+    code = "product_unavailable"
+
+
 class BelowMinimum(OrderError):
     code = "below_minimum"
 
@@ -121,7 +139,7 @@ def rate_in_force(*, currency: str, at: datetime | None = None) -> Rate:
     if row is None:
         raise NoRate
     max_age = timedelta(hours=settings.EXCHANGE_RATE_MAX_AGE_HOURS)
-    if row.source not in NEVER_STALE_SOURCES and at - row.effective_at > max_age:
+    if row.currency not in FIXED_RATES and at - row.effective_at > max_age:
         raise StaleRate
     return Rate(row.currency, row.rate_to_sar, row.source, row.effective_at)
 
@@ -138,6 +156,11 @@ def vat_rate_for(*, country: str, at: datetime | None = None) -> Decimal:
     """The VAT rate charged to merchants of `country` (0 where none is configured)."""
     row = VatRate.objects.filter(country=country, effective_from__lte=at or timezone.now()).first()
     return row.rate if row else Decimal(0)
+
+
+def vat_on(subtotal: Money, vat_rate: Decimal) -> Money:
+    """VAT on a subtotal (before delivery), rounded half up once on the whole, as invoices show it."""
+    return Money(subtotal.amount * vat_rate, subtotal.currency)
 
 
 @dataclass(frozen=True)
@@ -181,8 +204,16 @@ class PricedLine:
         return self.unit_price_sar.times(self.quantity)
 
 
+#: The most of one product a line may hold (a typo guard, well above any wholesale order).
+MAX_QUANTITY = 100_000
+
+
 def check_quantity(*, product: Product, quantity: int) -> None:
-    """Refuse a quantity below the product's minimum or off its step."""
+    """Refuse a quantity below the product's minimum, off its step, or beyond any sensible order."""
+    if quantity > MAX_QUANTITY:
+        raise InvalidQuantity(
+            _("At most %(maximum)s of %(sku)s on one line.") % {"maximum": f"{MAX_QUANTITY:,}", "sku": product.sku}
+        )
     if quantity < max(product.min_quantity, 1) or quantity % product.quantity_step:
         raise InvalidQuantity(
             _("%(sku)s is sold from %(minimum)s in steps of %(step)s.")
@@ -190,14 +221,28 @@ def check_quantity(*, product: Product, quantity: int) -> None:
         )
 
 
+def check_orderable(*, product: Product, quantity: int) -> None:
+    """Refuse a product that is no longer listed or is out of stock, then check the quantity."""
+    if not product.is_active or product.stock_status == Product.Stock.OUT:
+        raise ProductUnavailable(
+            _("%(sku)s cannot be ordered at the moment (out of stock or no longer listed).") % {"sku": product.sku}
+        )
+    check_quantity(product=product, quantity=quantity)
+
+
+def unit_price(*, product: Product, rate: Rate) -> Money:
+    """A product's price per unit in the rate's currency: the catalogue, cart, order and invoice all get it here."""
+    return convert(Money(product.unit_price_sar, BASE_CURRENCY), rate_to_sar=rate.rate_to_sar, to=rate.currency)
+
+
 def price_lines(*, items: list[tuple[Product, int]], rate: Rate) -> list[PricedLine]:
     """Price products in the order's currency: the one pricing function carts, orders and invoices use."""
-    priced = []
-    for product, quantity in items:
-        unit_sar = Money(product.unit_price_sar, BASE_CURRENCY)
-        unit = convert(unit_sar, rate_to_sar=rate.rate_to_sar, to=rate.currency)
-        priced.append(PricedLine(product, quantity, unit, unit_sar))
-    return priced
+    return [
+        PricedLine(
+            product, quantity, unit_price(product=product, rate=rate), Money(product.unit_price_sar, BASE_CURRENCY)
+        )
+        for product, quantity in items
+    ]
 
 
 def next_in_sequence(name: str, year: int) -> int:
@@ -252,6 +297,7 @@ def place_order(
     delivery_mode: str = Order.Delivery.OWN_ADDRESS,
     replaces: Order | None = None,
     at: datetime | None = None,
+    source: str = "portal",
 ) -> Order:
     """Turn products and quantities into an order, enforcing the merchant's minimum at today's rate.
 
@@ -264,7 +310,7 @@ def place_order(
     if not items:
         raise EmptyOrder
     for product, quantity in items:
-        check_quantity(product=product, quantity=quantity)
+        check_orderable(product=product, quantity=quantity)
     with transaction.atomic():
         merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
         rate = rate_in_force(currency=merchant.currency, at=at)
@@ -274,8 +320,10 @@ def place_order(
         minimum = minimum_for(merchant=merchant, rate=rate, at=at, exempt=replaces is not None)
         if subtotal_sar < minimum.amount_sar:
             raise below_minimum(minimum, subtotal, subtotal_sar, rate)
+        with translation.override(merchant.language):  # lines keep the names the invoice will show
+            names = {line.product.pk: line.product.name for line in lines}
         vat_rate = vat_rate_for(country=merchant.country, at=at)
-        vat = Money(subtotal.amount * vat_rate, rate.currency)
+        vat = vat_on(subtotal, vat_rate)
         order = Order.objects.create(
             reference=f"O-{at.year}-{next_in_sequence('order', at.year):06d}",
             merchant=merchant,
@@ -303,7 +351,7 @@ def place_order(
                     order=order,
                     product=line.product,
                     sku=line.product.sku,
-                    name=line.product.name_en,
+                    name=names[line.product.pk],
                     quantity=line.quantity,
                     unit_price=line.unit_price.amount,
                     unit_price_sar=line.unit_price_sar.amount,
@@ -312,8 +360,9 @@ def place_order(
                 for line in lines
             ]
         )
-        OrderEvent.objects.create(order=order, status=order.status, by=placed_by, at=at)
-        issue_proforma_invoice.delay_on_commit(order.pk)
+        OrderEvent.objects.create(order=order, status=order.status, by=placed_by, source=source, at=at)
+        if replaces is None:  # a replacement is not paid for: no pro-forma to settle
+            issue_proforma_invoice.delay_on_commit(order.pk)
     return order
 
 
@@ -335,13 +384,18 @@ class IllegalTransition(OrderError):
     message = _("This order cannot move to that status now.")
 
 
-def move(*, order: Order, to: str, by: Any = None, note: str = "") -> Order:
-    """Change an order's status under a row lock, recording who, when and why."""
+def move(*, order: Order, to: str, by: Any = None, note: str = "", source: str = "") -> Order:
+    """Change an order's status under a row lock, recording who, when, from where and why."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if to not in TRANSITIONS[order.status]:
             raise IllegalTransition
         order.status = to
         order.save(update_fields=["status"])
-        OrderEvent.objects.create(order=order, status=to, by=by, note=note)
+        OrderEvent.objects.create(order=order, status=to, by=by, note=note, source=source)
     return order
+
+
+def cancel_order(*, order: Order, by: Any = None, reason: str = "", source: str = "portal") -> Order:
+    """Cancel an order that has not been paid; a cancelled order no longer counts for the minimum."""
+    return move(order=order, to=Order.Status.CANCELLED, by=by, note=reason, source=source)

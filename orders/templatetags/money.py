@@ -17,6 +17,12 @@ def money(amount: Decimal | None, currency: str) -> str:
 
 
 @register.filter
+def percent(value: Decimal | None) -> str:
+    """A rate as a percentage (0.15 -> 15%)."""
+    return "" if value is None else f"{(Decimal(value) * 100).normalize():f}%"
+
+
+@register.filter
 def rate(value: Decimal | None) -> str:
     """An exchange rate without trailing zeros (3.75, not 3.75000000)."""
     return "" if value is None else f"{Decimal(value).normalize():f}"

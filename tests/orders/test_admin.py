@@ -1,16 +1,18 @@
 """Finance keeps rates and minimums as history in the admin; every order shows its decision."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from orders import services
-from orders.models import ExchangeRate, Order, Product
+from orders.models import ExchangeRate, MinimumOrderPolicy, Order, Product
 from tests.factories import MembershipFactory
 from tests.orders.factories import ProductFactory
 
@@ -132,3 +134,104 @@ def test_product_photos_are_checked_by_content_and_shown_to_members_only(client,
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert f'src="{url}"' in client.get(reverse("orders:product", args=["ARG-1"])).content.decode()
+
+
+def test_the_order_list_shows_each_decision_and_rate_and_filters_by_status(staff_client):
+    member = MembershipFactory(merchant__currency="USD", merchant__country="US")
+    product = ProductFactory(unit_price_sar=Decimal("6000"))
+    first = services.place_order(merchant=member.merchant, placed_by=member.user, items=[(product, 1)])
+    second = services.place_order(merchant=member.merchant, placed_by=member.user, items=[(product, 1)])
+    services.cancel_order(order=second, reason="duplicate")
+    client = staff_client("fulfilment")
+    page = client.get(reverse("admin:orders_order_changelist")).content.decode()
+    for shown in (first.reference, second.reference, "6000.00", "5000.00", "3.75", "peg", "First order"):
+        assert shown in page
+    cancelled = client.get(reverse("admin:orders_order_changelist"), {"status__exact": "cancelled"}).content.decode()
+    assert second.reference in cancelled
+    assert first.reference not in cancelled
+
+
+def test_a_price_csv_from_a_french_spreadsheet_with_decimal_commas_is_read(staff_client):
+    ProductFactory(sku="ARG-1", unit_price_sar=Decimal("100"))
+    ProductFactory(sku="SOAP-1", unit_price_sar=Decimal("50"))
+    csv = "sku;prix\nARG-1;120,50\nSOAP-1;Infinity\n"
+    response = staff_client("finance").post(
+        reverse("admin:orders_product_prices"),
+        {"file": SimpleUploadedFile("prix.csv", csv.encode(), content_type="text/csv")},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert "1 price(s) updated." in shown
+    assert any(m.startswith("Line 3:") and "Infinity" in m for m in shown)
+    assert Product.objects.get(sku="ARG-1").unit_price_sar == Decimal("120.50")
+    assert Product.objects.get(sku="SOAP-1").unit_price_sar == Decimal("50")
+
+
+def test_staff_who_see_orders_download_their_invoices_from_the_order_page(
+    staff_client, django_capture_on_commit_callbacks
+):
+    member = MembershipFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = services.place_order(
+            merchant=member.merchant, placed_by=member.user, items=[(ProductFactory(unit_price_sar=Decimal("6000")), 1)]
+        )
+    invoice = order.invoices.get()
+    client = staff_client("fulfilment")
+    url = reverse("admin:orders_order_invoice", args=[order.pk, invoice.number])
+    assert url in client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert staff_client("designer", email="d@store.test").get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("currency", "rate", "error"),
+    [
+        ("eur", "4.05", "three capital letters"),
+        ("SAR", "1.1", "cannot be changed"),
+        ("USD", "3.80", "cannot be changed"),
+        ("EUR", "0", "rate_to_sar"),
+    ],
+)
+def test_finance_cannot_enter_a_malformed_rate_or_touch_the_base_and_the_peg(staff_client, currency, rate, error):
+    response = staff_client("finance").post(
+        reverse("admin:orders_exchangerate_add"),
+        {
+            "currency": currency,
+            "rate_to_sar": rate,
+            "source": "peg",
+            "effective_at_0": "2026-11-25",
+            "effective_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert error in str(response.context["adminform"].form.errors)
+    assert not ExchangeRate.objects.exclude(source__in=["base", "peg"]).exists()
+    assert ExchangeRate.objects.filter(currency__in=["SAR", "USD"]).count() == 2
+
+
+def test_a_rate_named_like_the_peg_still_ages(settings):
+    settings.EXCHANGE_RATE_MAX_AGE_HOURS = 48
+    ExchangeRate.objects.create(
+        currency="EUR", rate_to_sar=Decimal("4.05"), source="peg", effective_at=timezone.now() - timedelta(days=3)
+    )
+    with pytest.raises(services.StaleRate):
+        services.rate_in_force(currency="EUR")
+
+
+def test_finance_cannot_set_a_repeat_minimum_above_the_first_order_minimum(staff_client):
+    response = staff_client("finance").post(
+        reverse("admin:orders_minimumorderpolicy_add"),
+        {
+            "first_order_minimum": "5000",
+            "repeat_order_minimum": "6000",
+            "base_currency": "SAR",
+            "effective_from_0": "2026-12-01",
+            "effective_from_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "between zero and the first-order minimum" in response.content.decode()
+    assert MinimumOrderPolicy.objects.count() == 1

@@ -51,10 +51,11 @@ def test_placing_issues_a_proforma_and_paying_a_tax_invoice_numbered_without_gap
     assert services.issue_invoice(order_id=first.pk, kind="tax") == tax  # idempotent
 
 
+@pytest.mark.parametrize("currency", ["SAR", "USD"])
 def test_a_saudi_tax_invoice_carries_a_zatca_qr_code_that_decodes_to_each_field(
-    django_capture_on_commit_callbacks, tmp_path
+    django_capture_on_commit_callbacks, tmp_path, currency
 ):
-    member = MembershipFactory(merchant__country="SA", merchant__language="ar")
+    member = MembershipFactory(merchant__country="SA", merchant__language="ar", merchant__currency=currency)
     order = paid_order(member, django_capture_on_commit_callbacks)
     invoice = order.invoices.get(kind="tax")
     invoice.pdf.open("rb")
@@ -69,9 +70,13 @@ def test_a_saudi_tax_invoice_carries_a_zatca_qr_code_that_decodes_to_each_field(
     assert fields[1] == settings.STORE_NAME
     assert fields[2] == settings.STORE_VAT_NUMBER
     assert fields[3] == invoice.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert fields[4] == "5750.00"
+    assert fields[4] == "5750.00"  # in riyals, whatever the order's currency
     assert fields[5] == "750.00"
-    assert "فاتورة ضريبية" in pdf_text(invoice)
+    text = pdf_text(invoice)
+    assert "فاتورة ضريبية" in text
+    if currency == "USD":
+        assert "1,533.33" in text  # 5,750 SAR at the 3.75 peg
+        assert "5,750.00" in text  # and in riyals beside it
 
 
 def test_members_download_their_invoices_and_no_one_else_does(client, django_capture_on_commit_callbacks):

@@ -93,6 +93,25 @@ def test_first_order_in_usd_is_decided_on_the_exact_sar_subtotal(price_sar, subt
         assert str(refused.value.params["total"]) == "1,333.33 USD"
 
 
+@pytest.mark.parametrize(("price_sar", "placed"), [("1999.99", False), ("2000.00", True)])
+def test_repeat_order_in_usd_at_the_boundary(price_sar, placed):
+    member = merchant_in("USD", "US")
+    paid_first_order(member)
+    if placed:
+        result = order(member, price_sar)
+        # 2,000 / 3.75 = 533.333... USD, shown half up as 533.33 for both the order and its minimum.
+        assert (result.minimum_kind, result.subtotal, result.minimum_in_currency) == (
+            "repeat",
+            Decimal("533.33"),
+            Decimal("533.33"),
+        )
+    else:
+        with pytest.raises(services.BelowMinimum) as refused:
+            order(member, price_sar)
+        assert str(refused.value.params["shortfall"]) == "0.01 USD"  # 0.01 SAR, rounded up
+        assert str(refused.value.params["minimum_sar"]) == "2,000.00 SAR"
+
+
 @pytest.mark.parametrize(
     ("price_sar", "placed"),
     # 5,000 SAR at 4.05 is 1,234.5679 EUR, shown 1,234.57; 4,999.98 SAR is 1,234.56 EUR.
@@ -155,11 +174,17 @@ def test_while_the_first_order_is_unpaid_the_next_must_reach_the_first_order_min
     assert order(member, "5000.00").minimum_kind == "awaiting_first_payment"
 
 
-def test_a_staff_replacement_is_exempt_and_does_not_count():
+def test_a_staff_replacement_is_exempt_and_does_not_count(django_capture_on_commit_callbacks):
     member = merchant_in("SAR")
     original = services.move(order=order(member, "5000.00"), to=Order.Status.PAID)
-    replacement = order(member, "10.00", replaces=original)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        replacement = order(member, "10.00", replaces=original)
+    assert callbacks == []
     assert (replacement.minimum_kind, replacement.is_replacement) == ("exempt", True)
+    assert not replacement.invoices.exists()  # nothing to pay, so no pro-forma
+    with pytest.raises(services.BelowMinimum) as refused:
+        order(member, "1999.99")
+    assert refused.value.params["kind"] == "repeat"  # the replacement changed nothing
 
 
 def test_the_policy_is_data_with_history():

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from orders import services
 from orders.models import CartLine, ExchangeRate, Order
+from tests.concurrency import run_together
 from tests.factories import MembershipFactory
 from tests.orders.factories import ProductFactory
 
@@ -149,8 +150,142 @@ def test_list_pages_run_the_same_number_of_queries_for_5_and_500_items(client, b
         return counts
 
     fill(5)
+    count_queries()  # the session's first requests may write to it; measure the steady state
     small = count_queries()
     fill(495)
     assert count_queries() == small
     assert CartLine.objects.count() == 500
     assert Order.objects.count() == 500
+
+
+def test_the_order_list_filters_by_reference_and_period(client, buyer):
+    product = ProductFactory(unit_price_sar=Decimal("6000"))
+    old = services.place_order(
+        merchant=buyer.merchant,
+        placed_by=buyer.user,
+        items=[(product, 1)],
+        at=timezone.now() - timezone.timedelta(days=40),
+    )
+    recent = services.place_order(merchant=buyer.merchant, placed_by=buyer.user, items=[(product, 1)])
+    by_reference = client.get(reverse("orders:orders"), {"reference": old.reference[-6:]}).content.decode()
+    assert old.reference in by_reference
+    assert recent.reference not in by_reference
+    since = (timezone.now() - timezone.timedelta(days=7)).date().isoformat()
+    by_period = client.get(reverse("orders:orders"), {"placed_from": since}).content.decode()
+    assert recent.reference in by_period
+    assert old.reference not in by_period
+    until = (timezone.now() - timezone.timedelta(days=30)).date().isoformat()
+    by_end = client.get(reverse("orders:orders"), {"placed_until": until}).content.decode()
+    assert old.reference in by_end
+    assert recent.reference not in by_end
+    refused = client.get(reverse("orders:orders"), {"placed_from": "not-a-date"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["placed_from"]
+
+
+def test_a_product_out_of_stock_is_refused_in_the_cart_and_at_checkout(client, buyer):
+    product = ProductFactory(sku="ARG-1", unit_price_sar=Decimal("6000"))
+    client.post(reverse("orders:cart_add", args=["ARG-1"]), {"quantity": 1})
+    product.stock_status = "out"
+    product.save()
+    page = client.get(reverse("orders:cart")).content.decode()
+    assert "Cannot be ordered at the moment" in page
+    refused = client.post(reverse("orders:checkout"), {"delivery_mode": "own_address"}, follow=True)
+    assert "ARG-1 cannot be ordered at the moment" in refused.content.decode()
+    assert not Order.objects.exists()
+    again = client.post(reverse("orders:cart_quick"), {"lines": "ARG-1, 1"}, follow=True)
+    assert any("Line 1: ARG-1 cannot be ordered" in str(m) for m in again.context["messages"])
+
+
+def test_order_lines_keep_the_product_names_in_the_merchants_language():
+    member = MembershipFactory(merchant__language="ar")
+    product = ProductFactory(name_en="Argan oil", name_ar="زيت الأركان", unit_price_sar=Decimal("6000"))
+    order = services.place_order(merchant=member.merchant, placed_by=member.user, items=[(product, 1)])
+    assert order.lines.get().name == "زيت الأركان"
+
+
+def test_an_order_in_kuwaiti_dinars_keeps_three_decimals():
+    member = MembershipFactory(merchant__currency="KWD", merchant__country="KW")
+    ExchangeRate.objects.create(
+        currency="KWD", rate_to_sar=Decimal("12.2"), source="finance", effective_at=timezone.now()
+    )
+    order = services.place_order(
+        merchant=member.merchant, placed_by=member.user, items=[(ProductFactory(unit_price_sar=Decimal("1000")), 5)]
+    )
+    # 1,000 SAR / 12.2 = 81.9672... KWD a pack, rounded half up to the fils: 81.967; five packs: 409.835.
+    assert (order.lines.get().unit_price, order.subtotal, order.minimum_in_currency) == (
+        Decimal("81.967"),
+        Decimal("409.835"),
+        Decimal("409.836"),  # 5,000 SAR / 12.2 = 409.8360...
+    )
+    assert order.subtotal_sar == Decimal("5000.00")
+
+
+def test_the_cart_shows_vat_per_the_merchants_country_separately(client):
+    saudi = MembershipFactory(role="buyer", merchant__country="SA", merchant__currency="SAR")
+    ProductFactory(sku="ARG-1", unit_price_sar=Decimal("1000.00"))
+    client.force_login(saudi.user)
+    client.post(reverse("orders:cart_add", args=["ARG-1"]), {"quantity": 3})
+    page = client.get(reverse("orders:cart")).content.decode()
+    assert "VAT (15%)" in page
+    assert "450.00 SAR" in page
+    assert "3,450.00 SAR" in page
+    french = MembershipFactory(role="buyer", merchant__country="FR", merchant__currency="SAR")
+    client.force_login(french.user)
+    client.post(reverse("orders:cart_add", args=["ARG-1"]), {"quantity": 3})
+    assert "VAT (0%)" in client.get(reverse("orders:cart")).content.decode()
+
+
+def test_a_csv_saved_by_a_french_spreadsheet_with_semicolons_is_read(client, buyer):
+    ProductFactory(sku="ARG-1")
+    ProductFactory(sku="SOAP-1")
+    csv = "\ufeffRéférence;Quantité\r\nARG-1;3\r\nSOAP-1;2\r\nNOPE;1\r\n"
+    response = client.post(
+        reverse("orders:cart_upload"),
+        {"file": SimpleUploadedFile("panier.csv", csv.encode(), content_type="text/csv")},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert "2 line(s) added to your cart." in messages
+    assert any(m.startswith("Line 4:") and "NOPE" in m for m in messages)
+    assert dict(CartLine.objects.values_list("product__sku", "quantity")) == {"ARG-1": 3, "SOAP-1": 2}
+
+
+@pytest.mark.services(needs=("postgres",))
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_on_place_the_order_place_it_once():
+    member = MembershipFactory(role="buyer")
+    product = ProductFactory(unit_price_sar=Decimal("6000"))
+    cart = services.cart_for(merchant=member.merchant, user=member.user)
+    services.set_quantity(cart=cart, product=product, quantity=1)
+    outcomes = run_together(
+        lambda _: services.checkout(cart=cart, placed_by=member.user, delivery_mode="own_address"), [1, 2]
+    )
+    assert Order.objects.count() == 1
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["EmptyOrder", "Order"]
+
+
+def test_quick_order_sums_repeated_skus_and_refuses_zero_and_absurd_quantities(client, buyer):
+    ProductFactory(sku="ARG-1")
+    response = client.post(
+        reverse("orders:cart_quick"), {"lines": "ARG-1, 2\nARG-1, 3\nARG-1, 0\nARG-1, 99999999999\n"}, follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert "2 line(s) added to your cart." in messages
+    assert any(m.startswith("Line 3:") and "“0” is not a quantity" in m for m in messages)
+    assert any(m.startswith("Line 4:") and "At most 100,000" in m for m in messages)
+    assert CartLine.objects.get().quantity == 5
+
+
+def test_quick_order_runs_the_same_queries_for_5_and_50_lines(buyer):
+    products = [ProductFactory() for _ in range(50)]
+    cart = services.cart_for(merchant=buyer.merchant, user=buyer.user)
+
+    def queries_for(count: int) -> int:
+        CartLine.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            result = services.add_lines(cart=cart, text="\n".join(f"{p.sku},1" for p in products[:count]))
+        assert result.added == count
+        return len(captured.captured_queries)
+
+    assert queries_for(5) == queries_for(50)

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django_celery_beat.models import PeriodicTask
 
-from orders import tasks
+from orders import services, tasks
 from orders.models import ExchangeRate
 from orders.reference import ensure_reference_data
 
@@ -63,3 +63,53 @@ def test_the_refresh_is_scheduled_by_the_reference_data():
     task = PeriodicTask.objects.get(name="Refresh exchange rates")
     assert task.task == "orders.tasks.refresh_exchange_rates"
     assert task.enabled
+
+
+def serve(document: bytes, content_type: str):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.end_headers()
+            self.wfile.write(document)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_json_source_based_on_the_dollar_gives_gulf_and_moroccan_rates(settings):
+    server = serve(
+        b'{"base": "USD", "rates": {"AED": 3.6725, "KWD": 0.3075, "MAD": 9.25, "EUR": 0.925}}', "application/json"
+    )
+    try:
+        settings.EXCHANGE_RATE_SOURCE_URL = f"http://127.0.0.1:{server.server_port}/latest.json"
+        settings.EXCHANGE_RATE_CURRENCIES = ["AED", "KWD", "MAD", "QAR"]
+        assert tasks.refresh_exchange_rates() == 3  # QAR is not in this document
+    finally:
+        server.shutdown()
+    rates = dict(ExchangeRate.objects.filter(source="127.0.0.1").values_list("currency", "rate_to_sar"))
+    assert rates == {
+        "AED": Decimal("1.02110279"),  # 3.75 / 3.6725
+        "KWD": Decimal("12.19512195"),  # 3.75 / 0.3075
+        "MAD": Decimal("0.40540541"),  # 3.75 / 9.25
+    }
+
+
+@pytest.mark.parametrize(
+    "document",
+    [b"<html>maintenance</html>", b'{"base": "EUR", "rates": {"GBP": 0.86}}', b'{"base": "EUR", "rates": {"USD": 0}}'],
+    ids=["not-rates", "no-usd", "zero"],
+)
+def test_a_broken_source_adds_nothing(settings, document):
+    server = serve(document, "text/plain")
+    try:
+        settings.EXCHANGE_RATE_SOURCE_URL = f"http://127.0.0.1:{server.server_port}/"
+        with pytest.raises(services.RateSourceError):
+            tasks.refresh_exchange_rates()
+    finally:
+        server.shutdown()
+    assert not ExchangeRate.objects.exclude(source__in=["base", "peg"]).exists()
