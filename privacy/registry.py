@@ -64,8 +64,9 @@ class PersonalData:
     #: how long rows are kept once no longer needed, and which rows that time has passed for (``() -> QuerySet``)
     retention: timedelta | None = None
     expired: Callable[[], QuerySet] | None = None
-    #: what the retention purge does with an expired row: DELETE it, or ERASE it (anonymise, keep the rest)
-    on_expiry: str = DELETE
+    #: what the retention purge does with an expired row: DELETE it, ERASE it (anonymise, keep the rest), or a
+    #: function of the row (e.g. delete its files, then the row)
+    on_expiry: str | Callable[[Any], None] = DELETE
     #: why the rows are held (shown in the privacy centre and to staff); a lazy translation
     purpose: Any = ""
     #: PERSON (about the person) or COMPANY (about their merchant company)
@@ -90,7 +91,7 @@ def register(entry: PersonalData) -> None:
     """Declare a model's personal data (call from the app's `personal_data.py`)."""
     if entry.model in _registry:
         raise ValueError(f"{entry.model.__name__} is registered twice")
-    if entry.on_expiry not in {DELETE, ERASE}:
+    if not callable(entry.on_expiry) and entry.on_expiry not in {DELETE, ERASE}:
         raise ValueError(f"{entry.model.__name__}: on_expiry must be DELETE or ERASE")
     if (entry.retention is None) != (entry.expired is None):
         raise ValueError(f"{entry.model.__name__}: give both retention and expired, or neither")
@@ -139,6 +140,10 @@ def blank_fields(*names: str, **values: Any) -> Callable[[Any], None]:
 def delete_row(row: Any) -> None:
     """An `erase` that deletes the row."""
     row.delete()
+
+
+def keep_row(row: Any) -> None:
+    """An `erase` for records kept whole (they hold no personal value beyond the link to the person)."""
 
 
 def autodiscover() -> None:

@@ -1,0 +1,35 @@
+"""Keys of the privacy features: keyed hashes for logs and lookups, and Fernet for files at rest."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+
+def keyed_hash(value: str) -> str:
+    """An HMAC-SHA256 of `value` under HMAC_KEY: correlates without revealing (emails, addresses)."""
+    return hmac.new(settings.HMAC_KEY.encode(), value.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def field_keys() -> list[str]:
+    """The field-encryption keys in force, the one that encrypts first (FIELD_ENCRYPTION_KEY may list several)."""
+    return _keys(settings.FIELD_ENCRYPTION_KEY)
+
+
+def _keys(configured: str | list[str] | tuple[str, ...]) -> list[str]:
+    """A key setting as a list: a comma-separated string or a list, newest first."""
+    values = configured.split(",") if isinstance(configured, str) else list(configured)
+    return [key.strip() for key in values if key.strip()]
+
+
+def field_crypter() -> MultiFernet:
+    """Encrypts under the first field key, decrypts under any of them (exports at rest, key rotation)."""
+    return MultiFernet([Fernet(key) for key in field_keys()])
+
+
+def backup_crypter() -> MultiFernet:
+    """Encrypts backups under the first BACKUP_ENCRYPTION_KEY, decrypts under any of them."""
+    return MultiFernet([Fernet(key) for key in _keys(settings.BACKUP_ENCRYPTION_KEY)])

@@ -1,0 +1,261 @@
+"""Personal data held by the privacy app itself and by the third-party apps it looks after (sign-in,
+second factors, sessions, lockouts, the admin's history), declared for the privacy features."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from privacy.models import (
+    ConsentChange,
+    DataExport,
+    Disclosure,
+    ErasureRequest,
+    KnownDevice,
+    PolicyAcceptance,
+    SecurityEvent,
+    StaffAccess,
+)
+from privacy.registry import PersonalData, blank_fields, delete_row, keep_row, register
+
+SECURITY_LOG_DAYS = 365
+SIGN_IN_LOG_DAYS = 90
+
+
+def _ago(days: int) -> Any:
+    return timezone.now() - timedelta(days=days)
+
+
+register(
+    PersonalData(
+        model=ConsentChange,
+        rows_of=lambda person: ConsentChange.objects.filter(user=person),
+        export_fields=("purpose", "granted", "source", "at"),
+        erase=delete_row,
+        purpose=_("Knowing what you agreed to receive, and since when."),
+    )
+)
+
+register(
+    PersonalData(
+        model=PolicyAcceptance,
+        rows_of=lambda person: PolicyAcceptance.objects.filter(user=person).select_related("version"),
+        export_fields=("version", "method", "at"),
+        erase=keep_row,
+        retained_fields=("version", "method", "at"),
+        purpose=_("Proof of the terms our business relationship was under."),
+    )
+)
+
+
+def _erase_export(export: DataExport) -> None:
+    from privacy.services.exports import expire
+
+    expire(export)
+    export.delete()
+
+
+def _expire_export(export: DataExport) -> None:
+    from privacy.services.exports import expire
+
+    expire(export)
+
+
+register(
+    PersonalData(
+        model=DataExport,
+        rows_of=lambda person: DataExport.objects.filter(user=person),
+        export_fields=("status", "requested_at", "ready_at", "expires_at", "download_count"),
+        erase=_erase_export,
+        retention=timedelta(hours=0),
+        expired=lambda: DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lt=timezone.now()),
+        on_expiry=_expire_export,
+        purpose=_("Preparing the copy of your data that you asked for."),
+    )
+)
+
+register(
+    PersonalData(
+        model=ErasureRequest,
+        rows_of=lambda person: ErasureRequest.objects.filter(user=person),
+        export_fields=("status", "reason", "requested_at", "decided_at", "decision_note"),
+        erase=blank_fields("reason"),
+        retained_fields=("status", "requested_at", "decided_at", "decision_note"),
+        purpose=_("Handling your request to erase your account, and proving it was done."),
+    )
+)
+
+register(
+    PersonalData(
+        model=Disclosure,
+        rows_of=lambda person: Disclosure.objects.filter(user=person),
+        export_fields=("recipient", "recipient_name", "categories", "order", "purpose", "at"),
+        erase=keep_row,
+        retained_fields=("recipient", "recipient_name", "categories", "order", "purpose", "at"),
+        purpose=_("Accounting for every time your data went to a payment provider, carrier or email service."),
+    )
+)
+
+register(
+    PersonalData(
+        model=SecurityEvent,
+        rows_of=lambda person: SecurityEvent.objects.filter(user=person),
+        export_fields=("kind", "ip_address", "user_agent", "at"),
+        erase=blank_fields("ip_address", "user_agent", "username_hash"),
+        retained_fields=("kind", "at"),
+        retention=timedelta(days=SECURITY_LOG_DAYS),
+        expired=lambda: SecurityEvent.objects.filter(at__lt=_ago(SECURITY_LOG_DAYS)),
+        purpose=_("Protecting your account: sign-ins, failures and other security events."),
+    )
+)
+
+register(
+    PersonalData(
+        model=KnownDevice,
+        rows_of=lambda person: KnownDevice.objects.filter(user=person),
+        export_fields=("first_seen_at", "last_seen_at"),
+        erase=delete_row,
+        retention=timedelta(days=SECURITY_LOG_DAYS),
+        expired=lambda: KnownDevice.objects.filter(last_seen_at__lt=_ago(SECURITY_LOG_DAYS)),
+        purpose=_("Telling you when your account is used from a new address or browser."),
+    )
+)
+
+register(
+    PersonalData(
+        model=StaffAccess,
+        rows_of=lambda person: StaffAccess.objects.filter(staff=person),
+        export_fields=("model", "object_id", "action", "unmasked", "at"),
+        erase=blank_fields("ip_address"),
+        retained_fields=("model", "object_id", "action", "unmasked", "at"),
+        retention=timedelta(days=2 * SECURITY_LOG_DAYS),
+        expired=lambda: StaffAccess.objects.filter(at__lt=_ago(2 * SECURITY_LOG_DAYS)),
+        purpose=_("Accountability of staff who look at personal data."),
+    )
+)
+
+# Sign-in (django-allauth): email addresses and second factors.
+register(
+    PersonalData(
+        model=EmailAddress,
+        rows_of=lambda person: EmailAddress.objects.filter(user=person),
+        export_fields=("email", "verified", "primary"),
+        erase=delete_row,
+        purpose=_("Signing you in and writing to you."),
+        personal_fields=("email",),
+    )
+)
+
+register(
+    PersonalData(
+        model=Authenticator,
+        rows_of=lambda person: Authenticator.objects.filter(user=person),
+        export_fields=("type", "created_at", "last_used_at"),
+        withheld_fields=("data",),
+        erase=delete_row,
+        purpose=_("Your second factor; its secret is never exported."),
+        personal_fields=("data",),
+    )
+)
+
+
+def _rows_by_user(model: Any) -> Callable[[Any], QuerySet]:
+    def rows_of(person: Any) -> QuerySet:
+        return model.objects.filter(user=person)
+
+    return rows_of
+
+
+def _rows_by_username(model: Any) -> Callable[[Any], QuerySet]:
+    def rows_of(person: Any) -> QuerySet:
+        return model.objects.filter(username__iexact=person.email)
+
+    return rows_of
+
+
+def _old_attempts(model: Any) -> Callable[[], QuerySet]:
+    def expired() -> QuerySet:
+        return model.objects.filter(attempt_time__lt=_ago(SIGN_IN_LOG_DAYS))
+
+    return expired
+
+
+for device_model in (TOTPDevice, StaticDevice):
+    register(
+        PersonalData(
+            model=device_model,
+            rows_of=_rows_by_user(device_model),
+            export_fields=("name", "confirmed"),
+            erase=delete_row,
+            purpose=_("Staff second factor; its secret is never exported."),
+        )
+    )
+
+
+def _sessions_of(person: Any) -> Any:
+    """The live sessions of a person (a session stores its user id inside its encoded data)."""
+    ids = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(person.pk)
+    ]
+    return Session.objects.filter(pk__in=ids)
+
+
+register(
+    PersonalData(
+        model=Session,
+        rows_of=_sessions_of,
+        export_fields=("expire_date",),
+        erase=delete_row,
+        retention=timedelta(0),
+        expired=lambda: Session.objects.filter(expire_date__lt=timezone.now()),
+        purpose=_("Keeping you signed in."),
+    )
+)
+
+# Lockouts and sign-in history (django-axes): the name that was typed, the address and browser.
+for access_model in (AccessAttempt, AccessFailureLog, AccessLog):
+    register(
+        PersonalData(
+            model=access_model,
+            rows_of=_rows_by_username(access_model),
+            export_fields=("ip_address", "user_agent", "attempt_time"),
+            erase=delete_row,
+            retention=timedelta(days=SIGN_IN_LOG_DAYS),
+            expired=_old_attempts(access_model),
+            purpose=_("Stopping password guessing against your account."),
+            personal_fields=("username", "ip_address", "user_agent"),
+        )
+    )
+
+
+def _log_entries_about(person: Any) -> Any:
+    content_type = ContentType.objects.get_for_model(get_user_model())
+    return LogEntry.objects.filter(content_type=content_type, object_id=str(person.pk))
+
+
+register(
+    PersonalData(
+        model=LogEntry,
+        rows_of=_log_entries_about,
+        export_fields=("action_time", "action_flag", "change_message"),
+        erase=blank_fields("object_repr", "change_message"),
+        retained_fields=("action_time", "action_flag", "user"),
+        purpose=_("The history of staff changes to your account."),
+    )
+)

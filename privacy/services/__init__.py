@@ -1,0 +1,1 @@
+"""Use cases of the privacy domain, one module per feature."""

@@ -1,0 +1,32 @@
+"""Sending monitoring alerts to the security role."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from privacy.models import SecurityAlert
+from privacy.security import security_team
+
+
+def send_alert(*, alert_id: int) -> int:
+    """Email one alert to every member of the security role, each in their language (once)."""
+    from portal.emails import send_templated_email
+
+    with transaction.atomic():
+        alert = SecurityAlert.objects.select_for_update().get(pk=alert_id)
+        if alert.sent_at is not None:
+            return 0
+        team = security_team()
+        for person in team:
+            send_templated_email(
+                to=[person.email],
+                template="privacy/email/security_alert",
+                context={"alert": alert, "events_url": reverse("admin:privacy_securityevent_changelist")},
+                language=person.language,
+            )
+        alert.recipients = len(team)
+        alert.sent_at = timezone.now()
+        alert.save(update_fields=["recipients", "sent_at"])
+    return len(team)

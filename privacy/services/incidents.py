@@ -1,0 +1,85 @@
+"""The incident register: detected, contained, notified, closed; affected merchants told by email."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from merchants.models import Membership
+from privacy.models import Incident, IncidentEvent
+from privacy.services.errors import IllegalTransition
+
+Status = Incident.Status
+
+#: the one transition table of an incident
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DETECTED: {Status.CONTAINED},
+    Status.CONTAINED: {Status.NOTIFIED, Status.CLOSED},
+    Status.NOTIFIED: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+STAMP: dict[str, str] = {Status.CONTAINED: "contained_at", Status.NOTIFIED: "notified_at", Status.CLOSED: "closed_at"}
+
+
+def open_incident(*, incident: Incident, by: Any) -> Incident:
+    """Record a new incident (filled in by staff) at the detected stage."""
+    with transaction.atomic():
+        incident.status = Status.DETECTED
+        incident.reported_by = by
+        incident.save()
+        IncidentEvent.objects.create(incident=incident, status=Status.DETECTED, by=by, note=incident.title)
+    return incident
+
+
+def move(incident: Incident, *, to: str, by: Any, note: str = "") -> Incident:
+    """Move an incident to its next stage, recording who, when and why; notifying emails the merchants."""
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        if to not in TRANSITIONS[incident.status]:
+            raise IllegalTransition()
+        incident.status = to
+        setattr(incident, STAMP[to], timezone.now())
+        incident.save(update_fields=["status", STAMP[to]])
+        IncidentEvent.objects.create(incident=incident, status=to, by=by, note=note)
+        if to == Status.NOTIFIED:
+            from privacy.tasks import notify_incident
+
+            notify_incident.delay_on_commit(incident.pk)
+    return incident
+
+
+def notify_affected(*, incident_id: int) -> int:
+    """Email the notice to the owners of each affected merchant, each in their language; return how many."""
+
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        if incident.notices_sent:
+            return 0  # already sent: a retried job sends nothing twice
+        sent = _send_notices(incident)
+        incident.notices_sent = sent
+        incident.save(update_fields=["notices_sent"])
+    return sent
+
+
+def _send_notices(incident: Incident) -> int:
+    from portal.emails import send_templated_email
+
+    owners = (
+        Membership.objects.filter(merchant__in=incident.affected_merchants.all(), role=Membership.Role.OWNER)
+        .select_related("user", "merchant")
+        .order_by("pk")
+    )
+    sent = 0
+    for membership in owners:
+        if not membership.user.is_active:
+            continue
+        send_templated_email(
+            to=[membership.user.email],
+            template="privacy/email/incident_notice",
+            context={"incident": incident, "merchant": membership.merchant},
+            language=membership.user.language,
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,44 @@
+"""Corrections a member makes to their own details in the privacy centre."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from privacy.models import SecurityEvent
+from privacy.security import Kind, record_event
+
+
+def update_profile(*, user: Any, full_name: str, language: str) -> Any:
+    """Correct the member's name and language."""
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user.full_name = full_name.strip()
+        user.language = language
+        user.save(update_fields=["full_name", "language"])
+    return user
+
+
+def request_email_change(*, request: Any, user: Any, email: str) -> EmailAddress:
+    """Start changing the sign-in email (after re-authentication): the new address must be confirmed first."""
+    address = EmailAddress.objects.add_new_email(request, user, email)
+    record_event(
+        Kind.SENSITIVE_CHANGE, request, user=user, field="email", stage="requested", pending_email_id=address.pk
+    )
+    return address
+
+
+def on_email_confirmed(*, request: Any, email_address: EmailAddress) -> None:
+    """A confirmed address from a change requested in the privacy centre becomes the sign-in email."""
+    requested = SecurityEvent.objects.filter(
+        kind=Kind.SENSITIVE_CHANGE, user_id=email_address.user_id, details__pending_email_id=email_address.pk
+    ).exists()
+    if not requested or email_address.primary:
+        return
+    with transaction.atomic():
+        email_address.set_as_primary()
+        EmailAddress.objects.filter(user_id=email_address.user_id).exclude(pk=email_address.pk).delete()
+    record_event(Kind.SENSITIVE_CHANGE, request, user=email_address.user, field="email", stage="confirmed")
