@@ -1,0 +1,262 @@
+"""Payment records: the attempt's transition table, the history, and turning a provider's state into rows.
+
+`apply_state` is the one place where money is recorded from a provider. It runs with the attempt's row
+locked and is idempotent: a payment is one row per provider reference, a refund one row per provider
+reference, so a duplicate, a late or an out-of-order event changes nothing twice. Then `settle_order` moves
+the order on: paid (orders' `mark_paid`, which issues the tax invoice; white-label shipping starts), or
+refunded once everything received has been returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders import services as orders
+from orders.models import Order
+from payments.errors import IllegalTransition
+from payments.models import BankTransfer, Payment, PaymentAction, PaymentAttempt, ProviderEvent, Refund
+from payments.providers.base import ProviderState, from_minor
+from payments.selectors import PaymentState, payment_summary
+
+logger = logging.getLogger(__name__)
+
+S = PaymentAttempt.Status
+#: Attempt status moves. Money is the truth: a provider that says "paid" wins from any unfinished status.
+TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING: {S.PROCESSING, S.AUTHORISED, S.SUCCEEDED, S.FAILED, S.CANCELED, S.EXPIRED},
+    S.PROCESSING: {S.PENDING, S.AUTHORISED, S.SUCCEEDED, S.FAILED, S.CANCELED},
+    S.AUTHORISED: {S.SUCCEEDED, S.FAILED, S.CANCELED, S.EXPIRED},
+    S.FAILED: {S.PENDING, S.PROCESSING, S.SUCCEEDED},
+    S.CANCELED: {S.SUCCEEDED},
+    S.EXPIRED: {S.SUCCEEDED},
+    S.SUCCEEDED: set(),
+}
+OPEN = {S.PENDING, S.PROCESSING, S.AUTHORISED, S.FAILED}
+
+
+def record_action(
+    *,
+    order: Order,
+    action: str,
+    source: str,
+    attempt: PaymentAttempt | None = None,
+    by: Any = None,
+    amount: Decimal | None = None,
+    note: str = "",
+) -> PaymentAction:
+    """Add a line to the order's payment history."""
+    return PaymentAction.objects.create(
+        order=order,
+        attempt=attempt,
+        action=action,
+        amount=amount,
+        currency=order.currency if amount is not None else "",
+        by=by,
+        source=source,
+        note=note[:2000],
+    )
+
+
+def move_attempt(attempt: PaymentAttempt, *, to: str) -> None:
+    """Change an attempt's status (the caller holds its row lock); refuses a move the table does not allow."""
+    if to == attempt.status:
+        return
+    if to not in TRANSITIONS[attempt.status]:
+        raise IllegalTransition
+    attempt.status = to
+    attempt.save(update_fields=["status", "updated_at"])
+
+
+def lock_attempt(attempt_id: int) -> PaymentAttempt:
+    """The attempt with its row locked (inside a transaction), with its order."""
+    return PaymentAttempt.objects.select_for_update().select_related("order__merchant").get(pk=attempt_id)
+
+
+def apply_state(
+    *, attempt: PaymentAttempt, state: ProviderState, source: str, event: ProviderEvent | None = None, by: Any = None
+) -> str:
+    """Record what the provider says about the attempt; returns a `ProviderEvent.Outcome` value.
+
+    The caller holds the attempt's row lock. A state that does not match the attempt (another reference, a
+    different currency or amount, another order) moves no money: it is recorded for finance.
+    """
+    order = attempt.order
+    problems = []
+    if state.reference != attempt.provider_reference:
+        problems.append("reference")
+    if state.currency != attempt.currency:
+        problems.append("currency")
+    if state.amount_minor != attempt.amount_minor:
+        problems.append("amount")
+    if state.order_reference and state.order_reference != order.reference:
+        problems.append("order")
+    if problems:
+        record_action(
+            order=order,
+            attempt=attempt,
+            action="mismatch",
+            source=source,
+            note=f"The provider's payment does not match this attempt ({', '.join(problems)}); nothing recorded.",
+        )
+        logger.warning("payment mismatch", extra={"attempt": attempt.pk, "problems": problems})
+        return ProviderEvent.Outcome.MISMATCH
+    try:
+        move_attempt(attempt, to=state.status)
+    except IllegalTransition:
+        logger.info("stale provider state", extra={"attempt": attempt.pk, "status": state.status})
+    fields = []
+    if state.method_used and attempt.method_used != state.method_used:
+        attempt.method_used = state.method_used
+        fields.append("method_used")
+    if state.failure_message != attempt.failure_message and attempt.status != S.SUCCEEDED:
+        attempt.failure_message = state.failure_message
+        fields.append("failure_message")
+    if fields:
+        attempt.save(update_fields=[*fields, "updated_at"])
+    payment = None
+    if state.received_minor > 0:
+        amount = from_minor(state.received_minor, state.currency)
+        payment, created = Payment.objects.get_or_create(
+            provider=attempt.provider,
+            reference=state.payment_reference,
+            defaults={
+                "order": order,
+                "attempt": attempt,
+                "method": state.method_used,
+                "amount": amount,
+                "currency": state.currency,
+                "event": event,
+            },
+        )
+        if created:
+            record_action(order=order, attempt=attempt, action="payment_received", source=source, amount=amount)
+    if payment is None:
+        payment = Payment.objects.filter(attempt=attempt).order_by("pk").first()
+    if payment is not None:
+        _sync_refunds(attempt=attempt, payment=payment, state=state, source=source)
+    settle_order(order=order, source=source, by=by)
+    return ProviderEvent.Outcome.APPLIED
+
+
+def _confirm(refund: Refund, *, source: str, reference: str = "") -> None:
+    refund.status = Refund.Status.SUCCEEDED
+    refund.confirmed_at = timezone.now()
+    fields = ["status", "confirmed_at"]
+    if reference and not refund.provider_reference:
+        refund.provider_reference = reference
+        fields.append("provider_reference")
+    refund.save(update_fields=fields)
+    record_action(
+        order=refund.order,
+        attempt=refund.payment.attempt,
+        action="refund_confirmed",
+        source=source,
+        amount=refund.amount,
+    )
+
+
+def _sync_refunds(*, attempt: PaymentAttempt, payment: Payment, state: ProviderState, source: str) -> None:
+    """Match the provider's refunds with ours: confirm, fail, or record one made at the provider directly."""
+    ours = list(Refund.objects.select_for_update().filter(payment=payment).order_by("pk"))
+    for seen in state.refunds:
+        amount = from_minor(seen.amount_minor, state.currency)
+        refund = next((r for r in ours if r.provider_reference == seen.reference), None) or next(
+            (r for r in ours if seen.local_id is not None and r.pk == seen.local_id), None
+        )
+        if refund is None:
+            refund = Refund.objects.create(
+                order=attempt.order,
+                payment=payment,
+                amount=amount,
+                currency=state.currency,
+                status=Refund.Status.PENDING,
+                provider_reference=seen.reference,
+                reason="Refunded at the provider directly.",
+            )
+            ours.append(refund)
+            record_action(order=attempt.order, attempt=attempt, action="refund_seen", source=source, amount=amount)
+        if refund.status == Refund.Status.SUCCEEDED:
+            continue
+        if seen.status == Refund.Status.SUCCEEDED:
+            _confirm(refund, source=source, reference=seen.reference)
+        elif seen.status == Refund.Status.FAILED and refund.status != Refund.Status.FAILED:
+            refund.status = Refund.Status.FAILED
+            refund.save(update_fields=["status"])
+            record_action(order=attempt.order, attempt=attempt, action="refund_failed", source=source, amount=amount)
+    if state.refunded_total_minor is None:
+        return
+    # Providers that report a refunded total: confirm our refunds in order while the total covers them.
+    total = from_minor(state.refunded_total_minor, state.currency)
+    confirmed = sum((r.amount for r in ours if r.status == Refund.Status.SUCCEEDED), Decimal(0))
+    for refund in ours:
+        if refund.status in {Refund.Status.PENDING, Refund.Status.REQUESTED} and refund.provider_reference:
+            if confirmed + refund.amount <= total:
+                _confirm(refund, source=source)
+                confirmed += refund.amount
+    if total > confirmed and not any(r.status == Refund.Status.PENDING for r in ours):
+        extra = total - confirmed
+        refund = Refund.objects.create(
+            order=attempt.order,
+            payment=payment,
+            amount=extra,
+            currency=state.currency,
+            status=Refund.Status.PENDING,
+            provider_reference=f"{payment.reference}:total:{state.refunded_total_minor}",
+            reason="Refunded at the provider directly.",
+        )
+        _confirm(refund, source=source)
+
+
+def settle_order(*, order: Order, source: str, by: Any = None) -> None:
+    """Move the order on from what it has received: paid once covered, refunded once all is returned."""
+    from payments.tasks import start_white_label_shipping
+
+    order = Order.objects.get(pk=order.pk)
+    summary = payment_summary(order=order)
+    state = summary.state
+    if summary.received.amount > 0 and summary.received.amount >= summary.total.amount:
+        if order.status == Order.Status.AWAITING_PAYMENT:
+            paid = orders.mark_paid(order=order, by=by, source=source, note=f"{summary.received} received ({source})")
+            record_action(order=paid, action="order_paid", source=source, by=by, amount=summary.received.amount)
+            # An order paid (the rest) another way no longer waits for its bank transfer.
+            BankTransfer.objects.filter(
+                order=paid,
+                status__in=[
+                    BankTransfer.Status.AWAITING,
+                    BankTransfer.Status.PROOF_RECEIVED,
+                    BankTransfer.Status.PARTIALLY_RECEIVED,
+                ],
+            ).update(status=BankTransfer.Status.CLOSED)
+            if paid.delivery_mode == Order.Delivery.WHITE_LABEL:
+                start_white_label_shipping.delay_on_commit(paid.pk)
+            order = paid
+        elif (
+            order.status in orders.NOT_COUNTING and not order.payment_actions.filter(action="paid_after_close").exists()
+        ):
+            record_action(
+                order=order,
+                action="paid_after_close",
+                source=source,
+                amount=summary.received.amount,
+                note="Money arrived for an order that is closed: refund it.",
+            )
+    if state == PaymentState.REFUNDED and order.status in orders.PAID_STATUSES:
+        orders.move(
+            order=order, to=Order.Status.REFUNDED, by=by, source=source, note="Everything received was refunded."
+        )
+        record_action(order=order, action="order_refunded", source=source, by=by)
+
+
+def apply_provider_state(*, attempt_id: int, source: str, event: ProviderEvent | None = None, by: Any = None) -> str:
+    """Lock the attempt, re-read it from its provider, and record what the provider says (one transaction)."""
+    from payments.providers import get_provider
+
+    with transaction.atomic():
+        attempt = lock_attempt(attempt_id)
+        state = get_provider(attempt.provider).handle_event(attempt=attempt)
+        return apply_state(attempt=attempt, state=state, source=source, event=event, by=by)

@@ -1,0 +1,50 @@
+"""Celery entry points of payments: thin, idempotent, by id."""
+
+from celery import shared_task
+
+from payments.errors import ProviderUnavailable
+
+
+@shared_task(acks_late=True, autoretry_for=(ProviderUnavailable,), retry_backoff=True, retry_jitter=True, max_retries=8)
+def process_provider_event(event_id: int) -> str:
+    """Apply a stored provider event (no-op once processed)."""
+    from payments.services import process_event
+
+    return process_event(event_id=event_id)
+
+
+@shared_task(acks_late=True)
+def start_white_label_shipping(order_id: int) -> int:
+    """A paid white-label order: create its shipments (the shipping service does nothing twice)."""
+    from orders.models import Order
+    from shipping.services import OrderNotPaid
+    from shipping.services import start_white_label_shipping as start
+
+    try:
+        return len(start(order=Order.objects.get(pk=order_id), source="payment"))
+    except OrderNotPaid:  # refunded or cancelled in the meantime: nothing to ship
+        return 0
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_payment_notice(action_id: int) -> int:
+    """Email the merchant about a bank-transfer history entry (sent once)."""
+    from payments.services import send_notice
+
+    return send_notice(action_id=action_id)
+
+
+@shared_task(acks_late=True)
+def remind_bank_transfers() -> int:
+    """Scheduled: remind merchants whose bank transfer has not arrived after the reminder delay."""
+    from payments.services import send_reminders
+
+    return send_reminders()
+
+
+@shared_task(acks_late=True)
+def expire_bank_transfers() -> int:
+    """Scheduled: cancel orders whose bank transfer never arrived by the deadline."""
+    from payments.services import expire_transfers
+
+    return expire_transfers()

@@ -1,0 +1,1 @@
+"""Local stand-ins for the payment providers, speaking their documented protocols on 127.0.0.1."""
