@@ -1,0 +1,101 @@
+"""Carriers behind one small interface: book, cancel, track.
+
+A carrier gets a `Parcel` (what is written on the box) and answers with a `Booking`. Errors are
+`CarrierUnavailable` (transient: the job retries with backoff) or `CarrierRejected` (permanent: the
+shipment fails at once, with the carrier's reason for staff).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+
+class CarrierError(Exception):
+    """A carrier call that did not succeed; `code` is stable, `message` is for staff."""
+
+    code = "carrier_error"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CarrierUnavailable(CarrierError):
+    """Timeouts, refused connections, 5xx and 429 answers: worth another try later."""
+
+    code = "carrier_unavailable"
+
+
+class CarrierRejected(CarrierError):
+    """The carrier refused the request (4xx): trying again would not help."""
+
+    code = "carrier_rejected"
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """Everything a carrier needs to book one parcel, in the merchant's name."""
+
+    reference: str
+    idempotency_key: str
+    sender_name: str
+    sender_address: str
+    recipient_name: str
+    recipient_phone: str
+    address_lines: tuple[str, ...]
+    city: str
+    postal_code: str
+    country: str
+    pieces: int
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Booking:
+    """The carrier's answer: its reference, the tracking number (if it gives one now) and the label."""
+
+    carrier_reference: str
+    tracking_number: str = ""
+    label_pdf: bytes | None = None
+
+
+@dataclass(frozen=True)
+class TrackingUpdate:
+    """Where the carrier says the parcel is, as one of our shipment statuses."""
+
+    status: str
+    at: datetime | None = None
+    note: str = ""
+    events: tuple[str, ...] = field(default=())
+
+
+class Carrier(Protocol):
+    code: str
+    name: str
+    #: False when staff type the tracking number by hand at hand-over
+    gives_tracking_number: bool
+
+    def book(self, parcel: Parcel) -> Booking: ...
+
+    def cancel(self, *, carrier_reference: str) -> None: ...
+
+    def track(self, *, carrier_reference: str, tracking_number: str) -> TrackingUpdate | None: ...
+
+
+CARRIER_NAMES = {"in_house": _("In-house courier"), "http": _("Courier API")}
+
+
+def carrier_for(code: str) -> Carrier:
+    """The carrier registered under `code` (configured from settings when called, never at import)."""
+    from shipping.carriers.http import HttpCarrier
+    from shipping.carriers.in_house import InHouseCourier
+
+    if code == InHouseCourier.code:
+        return InHouseCourier()
+    if code == HttpCarrier.code:
+        return HttpCarrier.from_settings()
+    raise CarrierRejected(f"unknown carrier {code!r}")

@@ -1,0 +1,71 @@
+"""Domain errors of shipping: a stable `code` and a translated message for the person who acts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ShippingError(Exception):
+    code = "shipping_error"
+    message: Any = _("This shipping action could not be done.")
+
+    def __init__(self, message: Any = None, **params: Any) -> None:
+        self.params = params
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+    def __str__(self) -> str:
+        return str(self.message) % self.params if self.params else str(self.message)
+
+
+class NotWhiteLabel(ShippingError):
+    code = "not_white_label"
+    message = _("This order is delivered to your own address: it has no consignees.")
+
+
+class ConsigneesLocked(ShippingError):
+    code = "consignees_locked"
+    message = _("Shipping has started for this order: its consignees can no longer change.")
+
+
+class OrderNotPaid(ShippingError):
+    code = "order_not_paid"
+    message = _("Shipping starts once the order is paid.")
+
+
+class NoConsignees(ShippingError):
+    code = "no_consignees"
+    message = _("Add at least one consignee before shipping starts.")
+
+
+class IllegalTransition(ShippingError):
+    code = "illegal_transition"
+    message = _("A shipment cannot move from “%(current)s” to “%(target)s”.")
+
+
+class TrackingNumberNeeded(ShippingError):
+    code = "tracking_number_needed"
+    message = _("Type the courier's tracking number to hand this parcel over.")
+
+
+class SlipBlocked(ShippingError):
+    """The slip or label would name the store (or cannot be made white-label): nothing is released."""
+
+    code = "leak"
+    message = _("Blocked: the document shows %(what)s. Correct the brand kit, then retry the shipment.")
+
+
+class NoBrandKit(SlipBlocked):
+    code = "no_brand_kit"
+    message = _(
+        "Blocked: the merchant has no active brand kit, so the slip would have no sender. "
+        "Ask the merchant to add one, then retry the shipment."
+    )
+
+
+class CarrierFailed(ShippingError):
+    code = "carrier_failed"
+    message = _("The carrier refused: %(reason)s")

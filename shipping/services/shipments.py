@@ -1,0 +1,569 @@
+"""Shipments: one per consignee once the order is paid, moved through one transition table.
+
+The jobs (slip -> carrier -> notices) are services here; `shipping.tasks` only loads ids and calls
+them. Each job takes the shipment's row lock and checks its state first, so running it twice, or
+again after a worker died half-way, changes nothing the first run already did. The carrier is always
+called with the shipment's idempotency key, so even a booking whose answer was lost is not repeated.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from branding.selectors import active_brand_kit
+from orders.models import Order
+from portal.pdf import render_pdf
+from portal.uploads import PDF, private_name
+from shipping import documents, leak_guard
+from shipping.carriers import CarrierError, CarrierRejected, Parcel, carrier_for
+from shipping.models import Consignee, Shipment, ShipmentEvent, ShippingPlan
+from shipping.services import notices
+from shipping.services.errors import (
+    CarrierFailed,
+    IllegalTransition,
+    NoBrandKit,
+    NotWhiteLabel,
+    OrderNotPaid,
+    SlipBlocked,
+    TrackingNumberNeeded,
+)
+
+__all__ = [
+    "ACTIVE",
+    "BOOKED",
+    "TRANSITIONS",
+    "backoff_delay",
+    "book_shipment",
+    "cancel_shipment",
+    "give_up",
+    "hand_over",
+    "move",
+    "note_transient_error",
+    "notify_shipment",
+    "parcel_of",
+    "prepare_shipment",
+    "progress_of",
+    "pull_tracking",
+    "queue_options",
+    "render_packing_slip",
+    "requeue_stalled",
+    "retry_shipment",
+    "send_tasks",
+    "start_shipping_for_merchant",
+    "start_white_label_shipping",
+    "sync_tracking",
+]
+
+logger = logging.getLogger(__name__)
+S = Shipment.Status
+
+#: The one table of shipment moves. Nobody sets `status` anywhere else.
+TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING: {S.PREPARING, S.FAILED, S.CANCELLED},
+    S.PREPARING: {S.LABEL_CREATED, S.FAILED, S.CANCELLED},
+    S.LABEL_CREATED: {S.HANDED_OVER, S.CANCELLED},
+    S.HANDED_OVER: {S.IN_TRANSIT, S.DELIVERED, S.RETURNED},
+    S.IN_TRANSIT: {S.DELIVERED, S.RETURNED, S.FAILED},
+    S.DELIVERED: {S.RETURNED},
+    S.FAILED: {S.PENDING, S.CANCELLED},
+    S.RETURNED: set(),
+    S.CANCELLED: set(),
+}
+#: not yet booked: the jobs still have work to do
+ACTIVE = {S.PENDING, S.PREPARING}
+#: booked with the carrier, whatever happened since
+BOOKED = {S.LABEL_CREATED, S.HANDED_OVER, S.IN_TRANSIT, S.DELIVERED, S.RETURNED}
+#: the way forward, for tracking updates that skip a step
+FORWARD: list[str] = [S.LABEL_CREATED, S.HANDED_OVER, S.IN_TRANSIT, S.DELIVERED]
+TRACKED = {S.LABEL_CREATED, S.HANDED_OVER, S.IN_TRANSIT}
+WORKER = "worker"
+
+
+# --- moves -------------------------------------------------------------------------------------------------
+
+
+def _lock(shipment_id: int) -> Shipment:
+    return (
+        Shipment.objects.select_for_update(of=("self",))
+        .select_related("order__merchant", "order__placed_by", "consignee")
+        .get(pk=shipment_id)
+    )
+
+
+def _move(shipment: Shipment, to: str, *, by: Any = None, source: str, note: str = "") -> None:
+    """Move a locked shipment and record the move (caller holds the row lock and saves nothing else)."""
+    if to not in TRANSITIONS[shipment.status]:
+        raise IllegalTransition(current=S(shipment.status).label, target=S(to).label)
+    ShipmentEvent.objects.create(
+        shipment=shipment, from_status=shipment.status, to_status=to, by=by, source=source, note=note[:2000]
+    )
+    now = timezone.now()
+    shipment.status = to
+    shipment.updated_at = now
+    if to == S.DELIVERED:
+        shipment.delivered_at = now
+    shipment.save()
+
+
+def move(*, shipment_id: int, to: str, by: Any = None, source: str, note: str = "") -> Shipment:
+    """Move a shipment to `to` if the table allows it, recording who, from where and why."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        _move(shipment, to, by=by, source=source, note=note)
+        _advance_order(shipment.order, by=by)
+    return shipment
+
+
+# --- enqueueing --------------------------------------------------------------------------------------------
+
+
+def send_tasks(task: Any, ids: Iterable[int]) -> list[int]:
+    """Publish `task(id)` for each id now; stop at the first broker failure and return the ids sent.
+
+    A shipment whose task could not be published stays in its state, and `requeue_stalled` (scheduled)
+    publishes it again: a broker outage delays shipments, it never loses them.
+    """
+    options = queue_options()
+    sent: list[int] = []
+    for pk in ids:
+        try:
+            task.apply_async(args=[pk], **options)
+        except BrokerUnavailable:
+            logger.warning("broker unavailable: the stalled-shipment sweep will publish the rest", extra={"left": 1})
+            break
+        sent.append(pk)
+    return sent
+
+
+def _enqueue(task_name: str, ids: Iterable[int]) -> None:
+    """Publish a shipping task for each id once the transaction commits."""
+    from shipping import tasks
+
+    task, pending = getattr(tasks, task_name), list(ids)
+    transaction.on_commit(lambda: send_tasks(task, pending))
+
+
+def queue_options() -> dict[str, str]:
+    """Where shipping tasks go: SHIPPING_QUEUE if set, else Celery's default queue."""
+    return {"queue": settings.SHIPPING_QUEUE} if settings.SHIPPING_QUEUE else {}
+
+
+# --- starting ----------------------------------------------------------------------------------------------
+
+
+def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "payment") -> list[Shipment]:
+    """Create one shipment per consignee of a paid white-label order and start their jobs.
+
+    Safe to call again (a payment event delivered twice, or consignees added after payment): only
+    consignees without a shipment get one. An order delivered to the merchant's own address has none.
+    """
+    if order.delivery_mode != Order.Delivery.WHITE_LABEL:
+        return []
+    from orders.services.placing import move as move_order
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
+        if order.status not in {Order.Status.PAID, Order.Status.IN_FULFILMENT}:
+            raise OrderNotPaid
+        consignees = list(Consignee.objects.filter(order=order, shipment__isnull=True).order_by("number"))
+        if not consignees:
+            return []
+        plan, _created = ShippingPlan.objects.get_or_create(order=order)
+        if plan.started_at is None:
+            plan.started_at = timezone.now()
+            plan.save(update_fields=["started_at"])
+        shipments = Shipment.objects.bulk_create(
+            [
+                Shipment(order=order, merchant=order.merchant, consignee=consignee, carrier=settings.SHIPPING_CARRIER)
+                for consignee in consignees
+            ]
+        )
+        if any(shipment.pk is None for shipment in shipments):
+            shipments = list(Shipment.objects.filter(consignee__in=consignees).order_by("pk"))
+        ShipmentEvent.objects.bulk_create(
+            [
+                ShipmentEvent(shipment=shipment, from_status="", to_status=S.PENDING, by=by, source=source)
+                for shipment in shipments
+            ]
+        )
+        if order.status == Order.Status.PAID:
+            move_order(order=order, to=Order.Status.IN_FULFILMENT, by=by, source="shipping")
+        _enqueue("prepare_shipment", [shipment.pk for shipment in shipments])
+    return shipments
+
+
+def start_shipping_for_merchant(*, order: Order, by: Any) -> list[Shipment]:
+    """The merchant sends a paid order's consignees to the warehouse (when they were added after payment)."""
+    if order.delivery_mode != Order.Delivery.WHITE_LABEL:
+        raise NotWhiteLabel
+    return start_white_label_shipping(order=order, by=by, source="portal")
+
+
+# --- job 1: the packing slip -------------------------------------------------------------------------------
+
+
+def render_packing_slip(*, shipment: Shipment) -> bytes:
+    """The packing slip PDF in the merchant's brand, checked by the leak guard; raises SlipBlocked."""
+    kit = active_brand_kit(merchant=shipment.order.merchant)
+    if kit is None or not kit.sender_name.strip():
+        raise NoBrandKit
+    logo = documents.logo_bytes(kit)
+    if logo is not None and leak_guard.is_store_logo(logo[0]):
+        raise SlipBlocked(what=leak_guard.KIND_LABELS["logo"])
+    context = documents.slip_context(shipment=shipment, kit=kit, logo=logo)
+    pdf = render_pdf("shipping/packing_slip.html", context, language=shipment.order.merchant.language)
+    _check_document(pdf)
+    return pdf
+
+
+def _check_document(pdf: bytes) -> None:
+    leaks = leak_guard.find_leaks_in_pdf(pdf)
+    if leaks:
+        raise SlipBlocked(what=", ".join(leak.label for leak in leaks))
+
+
+def prepare_shipment(*, shipment_id: int) -> str:
+    """Job 1: render and keep the packing slip, then hand over to the booking job."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        if shipment.status == S.PREPARING:  # the slip is ready but the booking job was never published
+            _enqueue("book_shipment", [shipment.pk])
+            return shipment.status
+        if shipment.status != S.PENDING:
+            return shipment.status
+        _move(shipment, S.PREPARING, source=WORKER)
+        try:
+            pdf = render_packing_slip(shipment=shipment)
+        except SlipBlocked as exc:
+            _fail(shipment, code=exc.code, message=str(exc))
+            return shipment.status
+        shipment.slip.save(private_name("shipping/slips", PDF), ContentFile(pdf), save=True)
+        _enqueue("book_shipment", [shipment.pk])
+    return shipment.status
+
+
+# --- job 2: the carrier ------------------------------------------------------------------------------------
+
+
+def parcel_of(shipment: Shipment, kit: Any) -> Parcel:
+    """What the carrier is told: the merchant as sender, the consignee as recipient."""
+    consignee = shipment.consignee
+    return Parcel(
+        reference=shipment.reference,
+        idempotency_key=str(shipment.idempotency_key),
+        sender_name=kit.sender_name,
+        sender_address=kit.return_address,
+        recipient_name=consignee.name,
+        recipient_phone=consignee.phone,
+        address_lines=tuple(line for line in (consignee.address_line1, consignee.address_line2) if line),
+        city=consignee.city,
+        postal_code=consignee.postal_code,
+        country=consignee.country,
+        pieces=sum(item.quantity for item in consignee.items.all()),
+        language=shipment.order.merchant.language,
+    )
+
+
+def book_shipment(*, shipment_id: int) -> str:
+    """Job 2: book the carrier once, keep the tracking number and label, then hand over to the notices.
+
+    The row lock is held across the carrier call, so a second copy of this job waits and then finds
+    the shipment booked. `CarrierUnavailable` leaves everything as it was, for the task to retry.
+    """
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        if shipment.status != S.PREPARING:
+            return shipment.status
+        kit = active_brand_kit(merchant=shipment.order.merchant)
+        if kit is None:
+            _fail(shipment, code=NoBrandKit.code, message=str(NoBrandKit()))
+            return shipment.status
+        carrier = carrier_for(shipment.carrier)
+        try:
+            booking = carrier.book(parcel_of(shipment, kit))
+        except CarrierRejected as exc:
+            _fail(shipment, code=exc.code, message=str(CarrierFailed(reason=exc.message)))
+            return shipment.status
+        shipment.carrier_reference = booking.carrier_reference
+        shipment.attempts += 1
+        if booking.label_pdf:
+            try:
+                _check_document(booking.label_pdf)
+            except SlipBlocked as exc:
+                _cancel_at_carrier(shipment)
+                _fail(shipment, code="leak_label", message=str(exc))
+                return shipment.status
+            shipment.label.save(private_name("shipping/labels", PDF), ContentFile(booking.label_pdf), save=False)
+        shipment.tracking_number = booking.tracking_number or shipment.tracking_number
+        shipment.booked_at = timezone.now()
+        shipment.retry_at = None
+        shipment.error_code = shipment.error = ""
+        _move(shipment, S.LABEL_CREATED, source=carrier.code, note=booking.carrier_reference)
+        _enqueue("notify_shipment", [shipment.pk])
+    return shipment.status
+
+
+def backoff_delay(attempt: int) -> float:
+    """Seconds before carrier attempt `attempt + 1`: doubling from the base, capped, with jitter.
+
+    Half the delay is fixed and half random, so retries of many shipments after one outage spread out
+    instead of hitting the carrier together, while each one still waits longer than the last.
+    """
+    ceiling = min(settings.SHIPPING_RETRY_MAX_SECONDS, settings.SHIPPING_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not a secret
+
+
+def note_transient_error(*, shipment_id: int, error: CarrierError, attempt: int, retry_in: float) -> None:
+    """Show staff that the carrier is failing and when the next attempt is due (the state is unchanged)."""
+    Shipment.objects.filter(pk=shipment_id, status__in=ACTIVE).update(
+        attempts=attempt,
+        error_code=error.code,
+        error=error.message[:1000],
+        retry_at=timezone.now() + timedelta(seconds=retry_in),
+    )
+
+
+def give_up(*, shipment_id: int, error: CarrierError) -> str:
+    """After the last retry: the shipment fails, fulfilment staff are alerted, an admin action can retry it."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        if shipment.status not in ACTIVE:
+            return shipment.status
+        shipment.attempts = max(shipment.attempts, settings.SHIPPING_MAX_ATTEMPTS)
+        _fail(shipment, code=error.code, message=error.message)
+    return shipment.status
+
+
+def _fail(shipment: Shipment, *, code: str, message: str) -> None:
+    shipment.error_code, shipment.error, shipment.retry_at = code[:32], message[:1000], None
+    _move(shipment, S.FAILED, source=WORKER, note=message)
+    order = shipment.order
+    plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=order)
+    now = timezone.now()
+    # One alert per order and half hour: a carrier outage failing a thousand parcels sends one email, not 1,000.
+    if plan.staff_alerted_at is None or plan.staff_alerted_at < now - timedelta(minutes=30):
+        plan.staff_alerted_at = now
+        plan.save(update_fields=["staff_alerted_at"])
+        failed = Shipment.objects.filter(order=order, status=S.FAILED).count()
+        transaction.on_commit(
+            lambda: notices.alert_fulfilment(order=order, shipment=shipment, failed_count=failed), robust=True
+        )
+    _notify_merchant_when_settled(order, plan=plan)
+
+
+def _cancel_at_carrier(shipment: Shipment) -> None:
+    try:
+        carrier_for(shipment.carrier).cancel(carrier_reference=shipment.carrier_reference)
+    except CarrierError as exc:
+        logger.warning("carrier cancel failed", extra={"shipment": shipment.reference, "code": exc.code})
+
+
+# --- job 3: the notices ------------------------------------------------------------------------------------
+
+
+def notify_shipment(*, shipment_id: int) -> str:
+    """Job 3: the consignee's notice (if the merchant chose it), then the merchant's once all are settled."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        if shipment.status not in BOOKED or shipment.notified_at is not None:
+            return shipment.status
+        plan, _created = ShippingPlan.objects.get_or_create(order=shipment.order)
+        if plan.notify_consignees:
+            kit = active_brand_kit(merchant=shipment.order.merchant)
+            if kit is not None:
+                notices.notify_consignee(shipment=shipment, kit=kit, language=shipment.order.merchant.language)
+        shipment.notified_at = timezone.now()
+        shipment.save(update_fields=["notified_at"])
+        _notify_merchant_when_settled(shipment.order)
+    return shipment.status
+
+
+def _unsettled(order: Order) -> QuerySet[Shipment]:
+    return Shipment.objects.filter(order=order).filter(
+        Q(status__in=ACTIVE) | Q(status__in=BOOKED, notified_at__isnull=True)
+    )
+
+
+def _notify_merchant_when_settled(order: Order, *, plan: ShippingPlan | None = None) -> None:
+    """Once every shipment of the order is booked (and noticed) or failed, tell the merchant, once."""
+    plan = plan or ShippingPlan.objects.select_for_update().get_or_create(order=order)[0]
+    if plan.merchant_notified_at is not None or _unsettled(order).exists():
+        return
+    plan.merchant_notified_at = timezone.now()
+    plan.save(update_fields=["merchant_notified_at"])
+    notices.notify_merchant(order=order, shipments=list(Shipment.objects.filter(order=order).order_by("pk")))
+
+
+# --- staff actions -----------------------------------------------------------------------------------------
+
+
+def retry_shipment(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
+    """Staff retry a failed shipment: back to pending, the jobs run again (a new carrier key if one was used)."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        if shipment.status != S.FAILED:
+            raise IllegalTransition(current=S(shipment.status).label, target=S.PENDING.label)
+        if shipment.carrier_reference:  # that booking was cancelled: the next one is a new booking
+            shipment.idempotency_key = uuid.uuid4()
+            shipment.carrier_reference = shipment.tracking_number = ""
+            shipment.label = ""
+        shipment.attempts, shipment.error_code, shipment.error, shipment.retry_at = 0, "", "", None
+        shipment.notified_at = None
+        _move(shipment, S.PENDING, by=by, source="admin", note=note)
+        _enqueue("prepare_shipment", [shipment.pk])
+    return shipment
+
+
+def hand_over(*, shipment_id: int, by: Any, tracking_number: str = "", note: str = "") -> Shipment:
+    """Staff hand the parcel to the courier; the in-house courier's tracking number is typed here."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        tracking_number = tracking_number.strip()[:64] or shipment.tracking_number
+        if not tracking_number:
+            raise TrackingNumberNeeded
+        shipment.tracking_number = tracking_number
+        _move(shipment, S.HANDED_OVER, by=by, source="admin", note=note)
+        _advance_order(shipment.order, by=by)
+    return shipment
+
+
+def cancel_shipment(*, shipment_id: int, by: Any, note: str) -> Shipment:
+    """Staff cancel a shipment not yet handed over; a carrier booking is cancelled with it."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        if S.CANCELLED not in TRANSITIONS[shipment.status]:
+            raise IllegalTransition(current=S(shipment.status).label, target=S.CANCELLED.label)
+        if shipment.carrier_reference:
+            try:
+                carrier_for(shipment.carrier).cancel(carrier_reference=shipment.carrier_reference)
+            except CarrierError as exc:
+                raise CarrierFailed(reason=exc.message) from exc
+        _move(shipment, S.CANCELLED, by=by, source="admin", note=note)
+        _advance_order(shipment.order, by=by)
+    return shipment
+
+
+def _advance_order(order: Order, *, by: Any) -> None:
+    """The order is shipped once every parcel that was not cancelled has left the warehouse."""
+    from orders.services.placing import OrderError
+    from orders.services.placing import move as move_order
+
+    statuses = set(Shipment.objects.filter(order=order).values_list("status", flat=True))
+    left = {S.HANDED_OVER, S.IN_TRANSIT, S.DELIVERED, S.RETURNED}
+    if order.status == Order.Status.IN_FULFILMENT and statuses & left and statuses <= left | {S.CANCELLED}:
+        try:
+            move_order(order=order, to=Order.Status.SHIPPED, by=by, source="shipping")
+        except OrderError:
+            logger.info("order not moved to shipped", extra={"order": order.pk})
+
+
+# --- tracking ----------------------------------------------------------------------------------------------
+
+
+def _path(current: str, target: str) -> list[str]:
+    if target == current:
+        return []
+    if target in TRANSITIONS[current]:
+        return [target]
+    if current in FORWARD and target in FORWARD and FORWARD.index(target) > FORWARD.index(current):
+        return FORWARD[FORWARD.index(current) + 1 : FORWARD.index(target) + 1]
+    return []
+
+
+def sync_tracking(*, shipment_id: int) -> str:
+    """Pull where the carrier says the parcel is and walk the shipment there, step by recorded step."""
+    shipment = Shipment.objects.get(pk=shipment_id)
+    if shipment.status not in TRACKED or not shipment.carrier_reference:
+        return shipment.status
+    carrier = carrier_for(shipment.carrier)
+    update = carrier.track(carrier_reference=shipment.carrier_reference, tracking_number=shipment.tracking_number)
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        shipment.tracked_at = timezone.now()
+        shipment.save(update_fields=["tracked_at"])
+        if update is not None and shipment.status in TRACKED:
+            for step in _path(shipment.status, update.status):
+                _move(shipment, step, source=carrier.code, note=update.note)
+            _advance_order(shipment.order, by=None)
+    return shipment.status
+
+
+def pull_tracking(*, limit: int = 500) -> int:
+    """Scheduled: pull tracking for the parcels out with carriers that give it; returns how many moved."""
+    codes = [code for code in ("http",) if carrier_for_safe(code)]
+    ids = list(
+        Shipment.objects.filter(status__in=TRACKED, carrier__in=codes)
+        .exclude(carrier_reference="")
+        .order_by(F("tracked_at").asc(nulls_first=True), "pk")
+        .values_list("pk", "status")[:limit]
+    )
+    moved = 0
+    for pk, status in ids:
+        try:
+            moved += sync_tracking(shipment_id=pk) != status
+        except CarrierError as exc:
+            logger.warning("tracking pull failed", extra={"shipment": pk, "code": exc.code})
+    return moved
+
+
+def carrier_for_safe(code: str) -> bool:
+    """True when the carrier is configured and gives tracking."""
+    try:
+        return carrier_for(code).gives_tracking_number
+    except CarrierError:
+        return False
+
+
+# --- the sweep ---------------------------------------------------------------------------------------------
+
+
+def requeue_stalled(*, older_than: timedelta | None = None) -> int:
+    """Scheduled: publish again the jobs of shipments that have not moved for a while (lost to a broker
+    outage, a restart, a purge). The jobs are idempotent, so a shipment that was merely slow is safe."""
+    from shipping import tasks
+
+    older_than = settings.SHIPPING_STALLED_MINUTES * timedelta(minutes=1) if older_than is None else older_than
+    cutoff = timezone.now() - older_than
+    stalled = Shipment.objects.filter(updated_at__lte=cutoff).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=cutoff))
+    jobs: list[tuple[Callable[..., Any], QuerySet[Shipment]]] = [
+        (tasks.prepare_shipment, stalled.filter(status=S.PENDING)),
+        (tasks.book_shipment, stalled.filter(status=S.PREPARING)),
+        (tasks.notify_shipment, stalled.filter(status__in=BOOKED, notified_at__isnull=True)),
+    ]
+    published = 0
+    for task, rows in jobs:
+        ids = list(rows.order_by("pk").values_list("pk", flat=True))
+        sent = send_tasks(task, ids)
+        Shipment.objects.filter(pk__in=sent).update(updated_at=timezone.now())
+        published += len(sent)
+        if len(sent) < len(ids):
+            break
+    return published
+
+
+# --- progress ----------------------------------------------------------------------------------------------
+
+
+def progress_of(order: Order) -> dict[str, int]:
+    """Counts for the progress bar: done (booked or further), failed, pending (still in the jobs)."""
+    counts = dict(
+        Shipment.objects.filter(order=order).values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    done = sum(counts.get(status, 0) for status in BOOKED)
+    failed = counts.get(S.FAILED, 0)
+    pending = sum(counts.get(status, 0) for status in ACTIVE)
+    cancelled = counts.get(S.CANCELLED, 0)
+    total = done + failed + pending + cancelled
+    return {"total": total, "done": done, "failed": failed, "pending": pending, "cancelled": cancelled}
