@@ -24,3 +24,6 @@ def send_templated_email(*, to: list[str], template: str, context: dict[str, Any
     message.attach_alternative(html, "text/html")
     message.send()
     logger.info("email sent", extra={"template": template, "language": language, "recipients": len(to)})
+    from privacy.services.disclosures import record_emails_sent  # the disclosure ledger (email service)
+
+    record_emails_sent(to=to, template=template)

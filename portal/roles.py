@@ -17,6 +17,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "merchants.application": (VIEW, "decide_application"),
         "merchants.applicationdocument": (VIEW,),
         "merchants.merchant": (VIEW,),
+        # Reviewing an application means reading the applicant's contact details unmasked.
+        "privacy.staffaccess": ("view_personal_data",),
     },
     "designer": {
         "branding.brandingrequest": (VIEW, "work_on_brandingrequest"),
@@ -25,6 +27,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "fulfilment": {
         "orders.order": (VIEW, "raise_replacement"),
         "orders.product": (VIEW,),
+        "shipping.shipment": (VIEW, "move_shipment", "print_shipment"),
+        "shipping.shipmentevent": (VIEW,),
+        "shipping.shippingplan": (VIEW,),
+        "shipping.consignee": (VIEW, "view_consignee_details"),
+        # Shipping to consignees means reading their names and addresses unmasked.
+        "privacy.staffaccess": ("view_personal_data",),
     },
     "finance": {
         "django_celery_beat.periodictask": (VIEW,),
@@ -33,6 +41,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "orders.vatrate": (VIEW, ADD),
         "orders.order": (VIEW, "change_order_status"),
         "orders.product": (VIEW, CHANGE),
+        # Payments: the eligibility registry, each order's payments and refunds, bank-transfer reconciliation.
+        "payments.paymentmethod": (VIEW, CHANGE),
+        "payments.paymentmethodlimit": (VIEW, ADD, CHANGE, DELETE),
+        "payments.paymentmethodchange": (VIEW,),
+        "payments.orderpayment": (VIEW, "refund_payment"),
+        "payments.paymentattempt": (VIEW,),
+        "payments.payment": (VIEW,),
+        "payments.refund": (VIEW,),
+        "payments.paymentaction": (VIEW,),
+        "payments.banktransfer": (VIEW, "reconcile_banktransfer"),
+        "payments.transferproof": (VIEW,),
+        "payments.reconciliation": (VIEW,),
+        "payments.providerevent": (VIEW,),
     },
     "security": {
         "axes.accessattempt": (VIEW, DELETE),
@@ -41,6 +62,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "otp_totp.totpdevice": (VIEW, DELETE),
         "otp_static.staticdevice": (VIEW, DELETE),
         "merchants.user": (VIEW,),
+        "privacy.staffaccess": (VIEW, "view_personal_data"),
+        "privacy.securityevent": (VIEW,),
+        "payments.providerevent": (VIEW,),
+        "privacy.securityalert": (VIEW,),
+        "privacy.incident": (VIEW, ADD, CHANGE, "manage_incident"),
+        "privacy.incidentevent": (VIEW,),
+        "privacy.erasurerequest": (VIEW, "decide_erasurerequest"),
+        "privacy.dataexport": (VIEW,),
+        "privacy.consentchange": (VIEW,),
+        "privacy.disclosure": (VIEW,),
+        "privacy.policyversion": (VIEW, ADD, CHANGE, "publish_policyversion"),
+        "privacy.policyacceptance": (VIEW,),
+        "merchants.merchant": (VIEW,),
     },
     # The admin role holds every permission (see sync_roles).
     "admin": {},

@@ -43,9 +43,14 @@ def _secret(name: str, generate) -> str:
 
 
 SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
-FIELD_ENCRYPTION_KEY = _secret("FIELD_ENCRYPTION_KEY", lambda: Fernet.generate_key().decode())
+# During a key rotation it lists several keys, comma-separated, newest first: the first encrypts, all
+# decrypt (django-encrypted-model-fields takes a list; see docs/key-rotation.md).
+FIELD_ENCRYPTION_KEY = [
+    key.strip() for key in _secret("FIELD_ENCRYPTION_KEY", lambda: Fernet.generate_key().decode()).split(",")
+]
 try:
-    Fernet(FIELD_ENCRYPTION_KEY)
+    for _key in FIELD_ENCRYPTION_KEY:
+        Fernet(_key)
 except ValueError as exc:
     raise ImproperlyConfigured(
         "FIELD_ENCRYPTION_KEY is not a valid key: 32 url-safe base64-encoded bytes "
@@ -54,6 +59,8 @@ except ValueError as exc:
     ) from exc
 # Keyed hashes (HMAC) of encrypted values, for lookups; derived from its own secret.
 HMAC_KEY = _secret("HMAC_KEY", lambda: secrets.token_urlsafe(32))
+# Backups are encrypted with their own key (comma-separated during a rotation, newest first).
+BACKUP_ENCRYPTION_KEY = _secret("BACKUP_ENCRYPTION_KEY", lambda: Fernet.generate_key().decode())
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
@@ -103,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "privacy.middleware.PrivacyMiddleware",
     "portal.middleware.NoStoreForAuthenticatedMiddleware",
     # Last, so that it sees the authenticated user and every earlier middleware's response.
     "axes.middleware.AxesMiddleware",
@@ -250,11 +258,60 @@ STORE_REGISTRATION_NUMBER = env.str("STORE_REGISTRATION_NUMBER", default="101065
 STORE_ADDRESS = env.str("STORE_ADDRESS", default="King Abdulaziz Road 120, Riyadh 12611, Saudi Arabia")
 STORE_DOMAIN = env.str("STORE_DOMAIN", default="maisondumaroc.example")
 
+# White-label shipping. The carrier booked for new shipments: "in_house" (staff type the tracking number)
+# or "http" (a courier API, off until its URL is set). Other names and logo fingerprints (SHA-256) of the
+# store that white-label documents must never show, beside the identity above and staff emails.
+SHIPPING_CARRIER = env.str("SHIPPING_CARRIER", default="in_house")
+SHIPPING_HTTP_CARRIER_URL = env.str("SHIPPING_HTTP_CARRIER_URL", default="")
+SHIPPING_HTTP_CARRIER_API_KEY = env.str("SHIPPING_HTTP_CARRIER_API_KEY", default="")
+SHIPPING_HTTP_CARRIER_TIMEOUT = env.float("SHIPPING_HTTP_CARRIER_TIMEOUT", default=15.0)
+SHIPPING_MAX_ATTEMPTS = env.int("SHIPPING_MAX_ATTEMPTS", default=6)  # carrier calls before a shipment fails
+SHIPPING_RETRY_BASE_SECONDS = env.float("SHIPPING_RETRY_BASE_SECONDS", default=30.0)
+SHIPPING_RETRY_MAX_SECONDS = env.float("SHIPPING_RETRY_MAX_SECONDS", default=1800.0)
+SHIPPING_STALLED_MINUTES = env.int("SHIPPING_STALLED_MINUTES", default=10)  # then the sweep enqueues it again
+SHIPPING_QUEUE = env.str("SHIPPING_QUEUE", default="")  # empty: Celery's default queue
+# Consignee notices go out in the merchant's name, from an address that names neither the store nor its domain.
+SHIPPING_NOTICE_FROM_EMAIL = env.str("SHIPPING_NOTICE_FROM_EMAIL", default="no-reply@parcel-notices.example")
+STORE_ALIASES = env.list("STORE_ALIASES", default=[])
+STORE_LOGO_SHA256 = env.list("STORE_LOGO_SHA256", default=[])
+
 # Orders: a rate older than this blocks ordering in its currency (pegged and base rates never age).
 EXCHANGE_RATE_MAX_AGE_HOURS = env.int("EXCHANGE_RATE_MAX_AGE_HOURS", default=48)
-# Where a scheduled job refreshes rates from (ECB eurofxref XML); empty: finance enters them by hand.
+# Where a scheduled job refreshes rates from (ECB eurofxref XML, or JSON {"base", "rates"}); empty: finance
+# enters them by hand. Only the listed currencies are taken from it.
 EXCHANGE_RATE_SOURCE_URL = env.str("EXCHANGE_RATE_SOURCE_URL", default="")
-EXCHANGE_RATE_CURRENCIES = env.list("EXCHANGE_RATE_CURRENCIES", default=["EUR", "GBP", "CHF", "CAD", "PLN", "KRW"])
+EXCHANGE_RATE_CURRENCIES = env.list(
+    "EXCHANGE_RATE_CURRENCIES", default=["EUR", "GBP", "AED", "MAD", "KWD", "QAR", "CHF", "CAD"]
+)
+
+# Payments. Each provider is off until its keys are set. Stripe: PaymentIntents and Stripe.js (its URL and API base
+# are settings, so tests can point them at a local stand-in); the account country decides "domestic only" methods.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds a signed event stays valid
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_ACCOUNT_COUNTRY = env.str("STRIPE_ACCOUNT_COUNTRY", default="")
+# Saudi methods: Mada through a Saudi card gateway (Moyasar's API), Tabby and Tamara through their checkout APIs.
+MOYASAR_API_BASE = env.str("MOYASAR_API_BASE", default="https://api.moyasar.com")
+MOYASAR_SECRET_KEY = env.str("MOYASAR_SECRET_KEY", default="")
+MOYASAR_WEBHOOK_SECRET = env.str("MOYASAR_WEBHOOK_SECRET", default="")
+TABBY_API_BASE = env.str("TABBY_API_BASE", default="https://api.tabby.sa")
+TABBY_SECRET_KEY = env.str("TABBY_SECRET_KEY", default="")
+TABBY_MERCHANT_CODE = env.str("TABBY_MERCHANT_CODE", default="")
+TABBY_WEBHOOK_HEADER = env.str("TABBY_WEBHOOK_HEADER", default="X-Tabby-Signature")
+TABBY_WEBHOOK_SECRET = env.str("TABBY_WEBHOOK_SECRET", default="")
+TAMARA_API_BASE = env.str("TAMARA_API_BASE", default="https://api.tamara.co")
+TAMARA_API_TOKEN = env.str("TAMARA_API_TOKEN", default="")
+TAMARA_NOTIFICATION_TOKEN = env.str("TAMARA_NOTIFICATION_TOKEN", default="")
+PAYMENT_PROVIDER_TIMEOUT = env.float("PAYMENT_PROVIDER_TIMEOUT", default=15.0)
+# Bank transfer (Saudi merchants): off until the store's IBAN is set; a reminder after N days, expiry after M.
+BANK_TRANSFER_IBAN = env.str("BANK_TRANSFER_IBAN", default="")
+BANK_TRANSFER_BENEFICIARY = env.str("BANK_TRANSFER_BENEFICIARY", default=STORE_NAME)
+BANK_TRANSFER_BANK_NAME = env.str("BANK_TRANSFER_BANK_NAME", default="")
+BANK_TRANSFER_REMINDER_DAYS = env.int("BANK_TRANSFER_REMINDER_DAYS", default=3)
+BANK_TRANSFER_EXPIRY_DAYS = env.int("BANK_TRANSFER_EXPIRY_DAYS", default=10)
 
 # Staff two-factor authentication (django-otp).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Wholesale portal")
@@ -269,6 +326,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Never store what was typed in the sign-in forms beyond the account name (staff codes, allauth's field).
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "login", "csrfmiddlewaretoken"]
+# django-axes names the client in its log lines: keyed hashes only, never an email or an address.
+AXES_CLIENT_STR_CALLABLE = "privacy.security.axes_client_str"
 
 # Merchant accounts (django-allauth): email as login, verified before anything else.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -282,20 +343,23 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_ADAPTER = "merchants.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = OTP_TOTP_ISSUER
 
 # Content Security Policy (django-csp 4): our own scripts and styles only.
 _SELF, _NONE = "'self'", "'none'"
+# Stripe.js and its API are the only outside origins: Stripe's script and frames, and the calls they make.
+_STRIPE_JS_ORIGIN, _STRIPE_API_ORIGIN = ("/".join(url.split("/", 3)[:3]) for url in (STRIPE_JS_URL, STRIPE_API_BASE))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [_SELF],
-        "script-src": [_SELF],
+        "script-src": [_SELF, _STRIPE_JS_ORIGIN],
         "style-src": [_SELF],
         "img-src": [_SELF, "data:"],
         "font-src": [_SELF],
-        "connect-src": [_SELF],
-        "frame-src": [_NONE],
+        "connect-src": [_SELF, _STRIPE_API_ORIGIN],
+        "frame-src": [_STRIPE_JS_ORIGIN],
         "object-src": [_NONE],
         "base-uri": [_SELF],
         "form-action": [_SELF],
@@ -319,6 +383,16 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Privacy and security operations (privacy app).
+PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=72)
+# The outside email service behind EMAIL_URL (e.g. "Amazon SES"): each email through it is in the disclosure ledger.
+EMAIL_SERVICE_NAME = env.str("EMAIL_SERVICE_NAME", default="")
+PRIVACY_CONSIGNEE_RETENTION_DAYS = env.int("PRIVACY_CONSIGNEE_RETENTION_DAYS", default=90)
+SECURITY_BURST_THRESHOLD = env.int("SECURITY_BURST_THRESHOLD", default=10)  # failures from one address...
+SECURITY_BURST_WINDOW_MINUTES = env.int("SECURITY_BURST_WINDOW_MINUTES", default=10)  # ...within this window
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)  # the nightly job keeps this many backups
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

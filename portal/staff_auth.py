@@ -76,8 +76,12 @@ def _pending_user(request: HttpRequest) -> Any | None:
     return user
 
 
-def _record_failure(request: HttpRequest, email: str) -> None:
+def _record_failure(request: HttpRequest, email: str, kind: str = "login_failed") -> None:
     user_login_failed.send(sender=__name__, credentials={"username": email}, request=request)
+    from privacy.security import record_event  # security monitoring: one table, one log, alert rules
+
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    record_event(kind, request, user=user, username=email, step="staff_sign_in")
 
 
 def _finish_login(request: HttpRequest, user: Any, device: Any) -> None:
@@ -126,7 +130,7 @@ def verify_step(request: HttpRequest, extra_context: dict | None = None) -> Http
         if device is not None:
             _finish_login(request, user, device)
             return redirect(_safe_next(request))
-        _record_failure(request, user.email)
+        _record_failure(request, user.email, kind="code_failed")
         if getattr(request, "axes_locked_out", False):
             request.session.pop(PENDING_KEY, None)
             return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
@@ -167,7 +171,7 @@ def enrol_step(request: HttpRequest, extra_context: dict | None = None) -> HttpR
                 "portal/staff/backup_codes.html",
                 {**(extra_context or {}), "codes": codes, "title": _("Your backup codes"), "next": _safe_next(request)},
             )
-        _record_failure(request, user.email)
+        _record_failure(request, user.email, kind="code_failed")
         form.add_error("code", _("This code is not valid. Check the time on your phone and try again."))
     return render(
         request,

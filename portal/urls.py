@@ -14,4 +14,9 @@ urlpatterns = [
     path("", include("merchants.urls")),
     path("portal/branding/", include("branding.urls")),
     path("portal/", include("orders.urls")),
+    path("portal/", include("shipping.urls")),
+    path("portal/", include("payments.portal_urls")),
+    path("payments/", include("payments.urls")),
+    path("privacy/", include("privacy.urls")),
+    path("policies/", include("privacy.policy_urls")),
 ]

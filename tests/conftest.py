@@ -14,6 +14,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+# Suite-wide: a test whose log lines carry a password, session id, backup code, email or card number fails.
+from tests.privacy.log_guard import _no_secrets_in_logs, _secrets_handler  # noqa: F401
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -83,8 +86,10 @@ def _reference_data(request, _django_db_marker):
     if request.node.get_closest_marker("django_db") is None:
         return
     from orders.reference import ensure_reference_data
+    from payments.reference import ensure_reference_data as ensure_payment_methods
 
     ensure_reference_data()
+    ensure_payment_methods()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -96,6 +101,17 @@ def _celery_eager():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """Celery marks "inside a task" in one global flag that an eager task sets and restores around itself.
+    Eager tasks run from several threads at once (the concurrency tests) can restore it in the wrong order
+    and leave it set, after which any `result.get()` in this process refuses to wait. Reset it per test."""
+    yield
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from branding import services as branding_services
 from merchants import services as merchant_services
 from orders import services as order_services
 from orders.models import Invoice
+from payments import services as payment_services
+from shipping import services as shipping_services
 from tests.branding.helpers import png
 from tests.factories import MembershipFactory, UserFactory
 from tests.merchants.factories import ApplicationFactory
@@ -40,7 +42,7 @@ def urls_with_arguments() -> list[str]:
 
 
 @pytest.fixture
-def merchant_a_objects(django_capture_on_commit_callbacks):
+def merchant_a_objects(django_capture_on_commit_callbacks, settings):
     owner = MembershipFactory()
     buyer = MembershipFactory(merchant=owner.merchant, role="buyer")
     application = ApplicationFactory(applicant=owner.user)
@@ -62,11 +64,30 @@ def merchant_a_objects(django_capture_on_commit_callbacks):
     branding_services.answer_quote(request_id=branding_request.pk, by=owner.user, accept=True)
     branding_services.send_proof(request_id=branding_request.pk, by=staff, upload=png("v1.png"))
     ref = branding_request.reference
+    settings.BANK_TRANSFER_IBAN = "SA0380000000608010167519"
+    transfer = payment_services.choose_bank_transfer(order=order, by=owner.user)
+    proof = payment_services.add_proof(transfer=transfer, upload=png("transfer.png"), by=owner.user)
+    white_label = order_services.place_order(
+        merchant=owner.merchant, placed_by=owner.user, items=[(product, 2)], delivery_mode="white_label"
+    )
+    line = white_label.lines.get()
+    shipping_services.add_consignees(
+        order=white_label,
+        by=owner.user,
+        consignees=[
+            shipping_services.ConsigneeData(
+                name="A", phone="+966551234567", address_line1="1 St", city="Riyadh", postal_code="12211",
+                country="SA", items={line.pk: 1},
+            )
+        ],
+    )  # fmt: skip
+    wl = white_label.reference
     return {
         "branding:detail": [ref],
         "branding:answer_quote": [ref],
         "branding:withdraw": [ref],
-        "branding:kit_restore": None,  # a version of the member's own kit: tested in tests/branding/test_confidentiality.py
+        # a version of the member's own kit: tested in tests/branding/test_confidentiality.py
+        "branding:kit_restore": None,
         "branding:changes": [ref],
         "branding:approve": [ref],
         "branding:comment": [ref],
@@ -84,6 +105,22 @@ def merchant_a_objects(django_capture_on_commit_callbacks):
         "orders:order_cancel": [order.reference],
         "orders:order_reorder": [order.reference],
         "orders:invoice": [order.reference, invoice.number],
+        "pay:order": [order.reference],
+        "pay:start": [order.reference, "stripe"],
+        "pay:attempt": [order.reference, transfer.attempt.number],
+        "pay:attempt_return": [order.reference, transfer.attempt.number],
+        "pay:bank_transfer": [order.reference],
+        "pay:proof_upload": [order.reference],
+        "pay:proof": [order.reference, proof.pk],
+        "shipping:consignees": [wl],
+        "shipping:consignee_add": [wl],
+        "shipping:consignee_upload": [wl],
+        "shipping:consignee_notify": [wl],
+        "shipping:consignee_remove": [wl, 1],
+        "shipping:start": [wl],
+        "shipping:order_shipments": [wl],
+        "shipping:order_progress": [wl],
+        "shipping:api_consignees": [wl],
     }
 
 
