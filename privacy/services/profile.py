@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -39,6 +40,14 @@ def on_email_confirmed(*, request: Any, email_address: EmailAddress) -> None:
     if not requested or email_address.primary:
         return
     with transaction.atomic():
+        previous = EmailAddress.objects.filter(user_id=email_address.user_id, primary=True).first()
         email_address.set_as_primary()
         EmailAddress.objects.filter(user_id=email_address.user_id).exclude(pk=email_address.pk).delete()
     record_event(Kind.SENSITIVE_CHANGE, request, user=email_address.user, field="email", stage="confirmed")
+    if previous is not None:  # the old address hears of the change, as with allauth's own email change
+        get_adapter(request).send_notification_mail(
+            "account/email/email_changed",
+            email_address.user,
+            context={"from_email": previous.email, "to_email": email_address.email},
+            email=previous.email,
+        )

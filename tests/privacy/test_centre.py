@@ -71,6 +71,7 @@ def test_name_and_language_are_corrected_without_re_authentication():
 def test_changing_the_sign_in_email_asks_for_the_password_first_then_confirms_the_new_address():
     member = signed_in()
     EmailAddress.objects.create(user=member.user, email=member.user.email, verified=True, primary=True)
+    old_address = member.user.email
     response = member.post(reverse("privacy:email"), {"email": "new.address@example.test"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
@@ -86,6 +87,9 @@ def test_changing_the_sign_in_email_asks_for_the_password_first_then_confirms_th
         "new.address@example.test"
     ]
     assert SecurityEvent.objects.filter(kind="sensitive_change", details__stage="confirmed").exists()
+    notice = mail.outbox[-1]
+    assert notice.to == [old_address]
+    assert "new.address@example.test" in notice.body
 
 
 def test_consents_are_off_by_default_and_each_change_is_recorded_with_time_and_source():
