@@ -306,8 +306,9 @@ TAMARA_API_BASE = env.str("TAMARA_API_BASE", default="https://api.tamara.co")
 TAMARA_API_TOKEN = env.str("TAMARA_API_TOKEN", default="")
 TAMARA_NOTIFICATION_TOKEN = env.str("TAMARA_NOTIFICATION_TOKEN", default="")
 PAYMENT_PROVIDER_TIMEOUT = env.float("PAYMENT_PROVIDER_TIMEOUT", default=15.0)
-# Bank transfer (Saudi merchants): off until the store's IBAN is set; a reminder after N days, expiry after M.
-BANK_TRANSFER_IBAN = env.str("BANK_TRANSFER_IBAN", default="")
+# Bank transfer (Saudi merchants): off until the store's IBAN is set (in development, a demo IBAN so that the
+# demo order can be paid); a reminder after N days, expiry after M.
+BANK_TRANSFER_IBAN = env.str("BANK_TRANSFER_IBAN", default="" if PRODUCTION else "SA0380000000608010167519")
 BANK_TRANSFER_BENEFICIARY = env.str("BANK_TRANSFER_BENEFICIARY", default=STORE_NAME)
 BANK_TRANSFER_BANK_NAME = env.str("BANK_TRANSFER_BANK_NAME", default="")
 BANK_TRANSFER_REMINDER_DAYS = env.int("BANK_TRANSFER_REMINDER_DAYS", default=3)

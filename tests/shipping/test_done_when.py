@@ -1,15 +1,18 @@
-"""The issue's first 'done when': a paid white-label order with three consignees ends with three shipments,
-three branded slips (read back from the PDFs), three tracking numbers and a notice to the merchant."""
+"""The issue's first 'done when': the demo's white-label order with three consignees, once paid, ends with
+three shipments, three branded slips (read back from the PDFs), three tracking numbers and a notice to the
+merchant."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from orders.models import Order
-from shipping import leak_guard
+from shipping import demo, leak_guard
 from shipping.models import Shipment
-from tests.shipping.helpers import brand_kit, white_label_order, with_consignees
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +37,9 @@ def test_a_paid_order_with_three_consignees_ends_with_three_branded_booked_shipm
     courier, django_capture_on_commit_callbacks, settings
 ):
     settings.BANK_TRANSFER_IBAN = "SA0380000000608010167519"
-    order, owner = white_label_order(units=3)
-    brand_kit(owner, sender_name="Atlas Argan Boutique")
-    with_consignees(order, owner, 3)
+    call_command("seed_demo", stdout=io.StringIO())
+    order = Order.objects.get(merchant__code=demo.MERCHANT_CODE, delivery_mode=Order.Delivery.WHITE_LABEL)
+    assert order.consignees.count() == 3
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,13 +52,19 @@ def test_a_paid_order_with_three_consignees_ends_with_three_branded_booked_shipm
     for shipment in shipments:
         with shipment.slip.open("rb") as handle:
             text = leak_guard.pdf_text(handle.read())
-        assert "Atlas Argan Boutique" in text
+        assert demo.BRAND_KIT["sender_name"] in text
+        assert demo.BRAND_KIT["slip_message"] in text
         assert shipment.consignee.name in text
         for identity in (settings.STORE_NAME, settings.STORE_DOMAIN, settings.STORE_VAT_NUMBER, "Maison du Maroc"):
             assert leak_guard.normalise(identity) not in leak_guard.normalise(text)
         assert leak_guard.find_leaks(text) == []
         assert [e.to_status for e in shipment.events.all()] == ["pending", "preparing", "label_created"]
-    notices = [m for m in mail.outbox if m.to == [owner.user.email] and "parcels booked" in m.subject]
+    notices = [
+        m
+        for m in mail.outbox
+        if m.to == [order.placed_by.email] and all(s.tracking_number in m.body for s in shipments)
+    ]
     assert len(notices) == 1
-    assert all(s.tracking_number in notices[0].body for s in shipments)
+    assert order.reference in notices[0].subject
+    assert any("\u0600" <= char <= "\u06ff" for char in notices[0].subject), "in the demo merchant's Arabic"
     assert Order.objects.get(pk=order.pk).status == Order.Status.IN_FULFILMENT

@@ -10,18 +10,25 @@ from django.db import transaction
 
 import merchants.demo
 import orders.demo
+import privacy.demo
+import shipping.demo
 from orders.models import Product
 from portal.demo import seed_staff
 
 
 class Command(BaseCommand):
-    help = "Load demo data (catalogue, staff per role, two approved merchants) and print the demo logins."
+    help = (
+        "Load demo data (catalogue, staff per role, two approved merchants, policies, a white-label order) and"
+        " print the demo logins."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             staff = seed_staff()
             orders.demo.seed()
             members = merchants.demo.seed()
+            privacy.demo.seed()
+            white_label = shipping.demo.seed()
         products = Product.objects.filter(is_active=True).count()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {products} products, {len(members)} merchant members."))
         self.stdout.write("\nStaff admin: http://127.0.0.1:8000/admin/ (password, then a TOTP or backup code)")
@@ -32,3 +39,9 @@ class Command(BaseCommand):
         self.stdout.write("\nMerchant portal: http://127.0.0.1:8000/accounts/login/")
         for email, code, role in members:
             self.stdout.write(f"  {email:<18} {code} ({role})  password: {merchants.demo.DEMO_PASSWORD}")
+        if white_label is not None:
+            self.stdout.write(
+                f"\nWhite-label order {white_label.reference} ({white_label.merchant.code}, three consignees) awaits"
+                " payment: pay it by bank transfer as owner@sa.demo, reconcile it as finance@staff.demo, and"
+                " its shipments start."
+            )
