@@ -23,6 +23,7 @@ from merchants.models import (
     MerchantSettingChange,
     new_merchant_code,
 )
+from portal.errors import DomainError
 from portal.uploads import check_upload, private_name
 
 Status = Application.Status
@@ -62,16 +63,11 @@ COUNTRY_CURRENCY = {
 }
 
 
-class MerchantsError(Exception):
+class MerchantsError(DomainError):
     """A refused use case: `code` is stable, `message` is for the person."""
 
     code = "merchants_error"
     message: Any = _("This action is not possible.")
-
-    def __init__(self, message: Any = None) -> None:
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class IllegalTransition(MerchantsError):

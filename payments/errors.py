@@ -6,18 +6,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.errors import DomainError
 
-class PaymentError(Exception):
+
+class PaymentError(DomainError):
     """A payment rule refused the action; `message` says what happened and what to do next."""
 
     code = "payment_error"
     message: Any = _("This payment is not possible now.")
-
-    def __init__(self, message: Any = None, **params: Any) -> None:
-        self.params = params
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class MethodNotOffered(PaymentError):

@@ -6,17 +6,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.errors import DomainError
 
-class BrandingError(Exception):
+
+class BrandingError(DomainError):
     """A branding rule refused the action; `message` says what to do next."""
 
     code = "branding_error"
     message: Any = _("This is not possible now.")
-
-    def __init__(self, message: Any = None) -> None:
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class IllegalTransition(BrandingError):

@@ -45,6 +45,7 @@ from orders.models import (
     VatRate,
 )
 from orders.money import BASE_CURRENCY, Money, convert, convert_up
+from portal.errors import DomainError
 
 __all__ = [
     "NOT_COUNTING",
@@ -81,17 +82,11 @@ PAID_STATUSES = {Order.Status.PAID, Order.Status.IN_FULFILMENT, Order.Status.SHI
 NOT_COUNTING = {Order.Status.CANCELLED, Order.Status.REJECTED, Order.Status.REFUNDED}
 
 
-class OrderError(Exception):
+class OrderError(DomainError):
     """A refused order: a stable `code` and a translated `message`."""
 
     code = "order_error"
     message: Any = _("This order cannot be placed.")
-
-    def __init__(self, message: Any = None, **params: Any) -> None:
-        self.params = params
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class NoRate(OrderError):

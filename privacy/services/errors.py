@@ -6,21 +6,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.errors import DomainError
 
-class PrivacyError(Exception):
+
+class PrivacyError(DomainError):
     """Base of the privacy domain's errors."""
 
     code = "privacy_error"
     message: Any = _("This could not be done.")
-
-    def __init__(self, message: Any = None, **params: Any) -> None:
-        self.params = params
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
-
-    def __str__(self) -> str:
-        return str(self.message) % self.params if self.params else str(self.message)
 
 
 class IllegalTransition(PrivacyError):
