@@ -39,7 +39,7 @@ from payments.models import (
     Refund,
     TransferProof,
 )
-from portal.admin_tools import HistoryInline
+from portal.admin_tools import HistoryInline, ReadOnlyAdmin
 from portal.uploads import private_file_response
 
 REFUND_PERMISSION = "payments.refund_payment"
@@ -211,7 +211,7 @@ class PaymentStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(OrderPayment)
-class OrderPaymentAdmin(admin.ModelAdmin):
+class OrderPaymentAdmin(ReadOnlyAdmin):
     """An order from the payment side: what it may be paid with and why not the rest, what it received, refunds."""
 
     list_display = (
@@ -237,15 +237,6 @@ class OrderPaymentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return selectors.with_payment_totals(super().get_queryset(request).select_related("merchant"))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("country"), ordering="merchant__country")
     def country(self, order: Order) -> str:
@@ -372,7 +363,7 @@ class TransferStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(BankTransfer)
-class BankTransferAdmin(admin.ModelAdmin):
+class BankTransferAdmin(ReadOnlyAdmin):
     """Bank transfers to reconcile: received in full, in part, or not received, each recorded with who and why."""
 
     list_display = (
@@ -408,15 +399,6 @@ class BankTransferAdmin(admin.ModelAdmin):
                 ),
             )
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("merchant"), ordering="order__merchant__code")
     def merchant(self, transfer: BankTransfer) -> str:
@@ -483,7 +465,7 @@ class BankTransferAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProviderEvent)
-class ProviderEventAdmin(admin.ModelAdmin):
+class ProviderEventAdmin(ReadOnlyAdmin):
     """Every verified provider event, stored once: what it was about and what it changed."""
 
     list_display = ("received_at", "provider", "type", "event_id", "outcome", "attempt", "processed_at")
@@ -502,12 +484,3 @@ class ProviderEventAdmin(admin.ModelAdmin):
         "processed_at",
         "payload",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

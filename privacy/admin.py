@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_tools import HistoryInline
+from portal.admin_tools import HistoryInline, ReadOnlyAdmin
 from portal.http import client_ip
 from privacy import registry
 from privacy.forms import DecisionForm
@@ -175,19 +175,6 @@ def protect_registered_admins(site: admin.AdminSite) -> None:
             protected = type(cls.__name__, (PersonalDataAdminMixin, cls), {"__module__": cls.__module__})
             site.unregister(model)
             site.register(model, protected)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record kept as evidence: listed and searched, never added, edited or deleted by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(StaffAccess)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
-from portal.admin_tools import HistoryInline
+from portal.admin_tools import HistoryInline, ReadOnlyAdmin
 from portal.http import client_ip
 from portal.uploads import private_file_response
 from privacy.admin import PersonalDataAdminMixin
@@ -50,7 +50,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(Consignee)
-class ConsigneeAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+class ConsigneeAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     """Masked in the list; in full only for fulfilment (`view_consignee_details`), each view logged."""
 
     list_display = ("__str__", "order", "masked_name", "masked_phone", "country", "created_at")
@@ -88,15 +88,6 @@ class ConsigneeAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("phone"))
     def masked_phone(self, consignee: Consignee) -> str:
         return masking.mask_phone(consignee.phone)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(HistoryInline):
@@ -154,7 +145,7 @@ class MoveForm(forms.Form):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyAdmin):
     list_display = (
         "reference",
         "order_link",
@@ -196,15 +187,6 @@ class ShipmentAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     change_form_template = "admin/shipping/shipment/change_form.html"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("order"), ordering="order__reference")
     def order_link(self, shipment: Shipment) -> str:
