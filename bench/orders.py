@@ -14,11 +14,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
-import socket
-import statistics
-import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -28,15 +24,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+from bench.common import gunicorn, print_row, run_clients, timed_healthz  # noqa: E402
 
 
 def prepare(clients: int) -> list[str]:
@@ -115,25 +103,6 @@ class Client:
         return time.perf_counter() - began
 
 
-def run(clients: int, seconds: float, work) -> tuple[int, list[float], float]:
-    latencies: list[float] = []
-    lock, stop = threading.Lock(), time.monotonic() + seconds
-
-    def loop(index: int) -> None:
-        while time.monotonic() < stop:
-            elapsed = work(index)
-            with lock:
-                latencies.append(elapsed)
-
-    began = time.perf_counter()
-    threads = [threading.Thread(target=loop, args=[i]) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return len(latencies), latencies, time.perf_counter() - began
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -144,65 +113,18 @@ def main() -> None:
     broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
     os.environ.update(DJANGO_SETTINGS_MODULE="portal.settings", CELERY_BROKER_URL=broker, DEBUG="false")
     sessions = prepare(args.clients)
-    port = free_port()
-    env = {**os.environ, "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(2) as base:
         clients = [Client(base, key) for key in sessions]
         for client in clients:
             client.start()
         lines = "\n".join(f"BENCH-{i:03d},1" for i in range(50))
-        orders, order_latencies, order_time = run(args.clients, args.seconds, lambda i: clients[i].place(lines))
-
-        def health(_index: int) -> float:
-            began = time.perf_counter()
-            urllib.request.urlopen(base + "/healthz", timeout=30).read()
-            return time.perf_counter() - began
-
-        checks, health_latencies, health_time = run(args.clients, args.seconds / 2, health)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "portal", "purge", "-f"],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            check=False,
-        )
-    rate, health_rate = orders / order_time, checks / health_time
+        order_latencies, order_time = run_clients(args.clients, args.seconds, lambda i: clients[i].place(lines))
+        health_latencies, health_time = run_clients(args.clients, args.seconds / 2, lambda _i: timed_healthz(base))
+    rate, health_rate = len(order_latencies) / order_time, len(health_latencies) / health_time
     print(f"gunicorn 2 workers, {args.clients} concurrent clients, PostgreSQL, {os.cpu_count()} cores")
     print(f"{'':24}{'per second':>12}{'p50 ms':>10}{'p95 ms':>10}")
-    print(
-        f"{'place 50-line order':24}{rate:12.1f}{percentile(order_latencies, 50) * 1000:10.1f}"
-        f"{percentile(order_latencies, 95) * 1000:10.1f}"
-    )
-    print(
-        f"{'GET /healthz':24}{health_rate:12.1f}{percentile(health_latencies, 50) * 1000:10.1f}"
-        f"{percentile(health_latencies, 95) * 1000:10.1f}"
-    )
+    print_row("place 50-line order", rate, order_latencies, width=24)
+    print_row("GET /healthz", health_rate, health_latencies, width=24)
     print(f"orders per second / health checks per second: {rate / health_rate:.3f}")
 
 

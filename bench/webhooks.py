@@ -18,8 +18,6 @@ import argparse
 import json
 import os
 import random
-import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -29,19 +27,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.common import gunicorn, percentile, print_row, run_clients, timed_healthz  # noqa: E402
+
 SECRET = "whsec_bench_webhooks"  # noqa: S105 - a throwaway secret of this benchmark only
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
 def event(number: int, run: str) -> dict:
@@ -87,25 +76,6 @@ def post(base: str, payload: dict) -> tuple[float, int, bool]:
         return time.perf_counter() - began, error.code, False
 
 
-def run(clients: int, seconds: float, work) -> tuple[list, float]:  # noqa: ANN001 - a callable of the index
-    results: list = []
-    lock, stop = threading.Lock(), time.monotonic() + seconds
-
-    def loop(index: int) -> None:
-        while time.monotonic() < stop:
-            result = work(index)
-            with lock:
-                results.append(result)
-
-    began = time.perf_counter()
-    threads = [threading.Thread(target=loop, args=[i]) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, time.perf_counter() - began
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -132,24 +102,6 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     run_id = f"{int(time.time())}{random.randint(100, 999)}"  # noqa: S311 - a label, not a secret
-    port = free_port()
-    env = {**os.environ, "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from our own interpreter
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env=env,
-    )
     counter = iter(range(10**9))
     counter_lock = threading.Lock()
 
@@ -157,50 +109,19 @@ def main() -> None:
         with counter_lock:
             return next(counter)
 
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
-        posted, post_time = run(args.clients, args.seconds, lambda _i: post(base, event(next_number(), run_id)))
-
-        def health(_index: int) -> tuple[float, int, bool]:
-            began = time.perf_counter()
-            with urllib.request.urlopen(base + "/healthz", timeout=30) as response:  # noqa: S310
-                response.read()
-                return time.perf_counter() - began, response.status, False
-
-        checks, health_time = run(args.clients, args.seconds / 2, health)
+    with gunicorn(args.workers) as base:
+        posted, post_time = run_clients(args.clients, args.seconds, lambda _i: post(base, event(next_number(), run_id)))
+        health_latencies, health_time = run_clients(args.clients, args.seconds / 2, lambda _i: timed_healthz(base))
         sample = random.sample(range(len(posted)), min(200, len(posted)))  # noqa: S311
         replays = [post(base, event(number, run_id)) for number in sample]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "portal", "purge", "-f"],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            check=False,
-        )
     accepted = [r for r in posted if r[1] == 200 and not r[2]]
     stored = ProviderEvent.objects.filter(event_id__startswith=f"evt_bench_{run_id}_").count()
     webhook_latencies = [r[0] for r in posted]
-    health_latencies = [r[0] for r in checks]
-    rate, health_rate = len(accepted) / post_time, len(checks) / health_time
+    rate, health_rate = len(accepted) / post_time, len(health_latencies) / health_time
     print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, PostgreSQL, {os.cpu_count()} cores")
     print(f"{'':28}{'per second':>12}{'p50 ms':>10}{'p95 ms':>10}")
-    print(
-        f"{'POST webhook (accepted)':28}{rate:12.1f}{percentile(webhook_latencies, 50) * 1000:10.1f}"
-        f"{percentile(webhook_latencies, 95) * 1000:10.1f}"
-    )
-    print(
-        f"{'GET /healthz':28}{health_rate:12.1f}{percentile(health_latencies, 50) * 1000:10.1f}"
-        f"{percentile(health_latencies, 95) * 1000:10.1f}"
-    )
+    print_row("POST webhook (accepted)", rate, webhook_latencies)
+    print_row("GET /healthz", health_rate, health_latencies)
     print(
         f"events posted {len(posted)}, accepted {len(accepted)}, stored {stored} (each once: {stored == len(accepted)})"
     )
