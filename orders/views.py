@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from merchants.access import MerchantRequest, member_required
 from merchants.models import Membership
 from orders import selectors, services
+from orders.extensions import order_links
 from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
 from orders.models import Invoice, Order, Product, ProductPhoto
 from orders.money import BASE_CURRENCY, Money
@@ -188,6 +189,7 @@ def order_detail(request: MerchantRequest, reference: str) -> HttpResponse:
             "order": order,
             "can_cancel": order.status == Order.Status.AWAITING_PAYMENT and request.membership.role in BUYERS,
             "can_order": request.membership.role in BUYERS,
+            "links": order_links(order=order, membership=request.membership),
         },
     )
 

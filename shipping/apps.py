@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ShippingConfig(AppConfig):
     name = "shipping"
     verbose_name = _("Shipping")
+
+    def ready(self) -> None:
+        from orders.extensions import register_order_links
+        from shipping.links import order_links
+
+        register_order_links(order_links)

@@ -198,3 +198,33 @@ def test_list_pages_take_the_same_few_queries_for_2_or_40_rows(client):
     small, large = _queries_per_page(client, 2), _queries_per_page(client, 40)
     assert small == large
     assert max(small.values()) <= 20
+
+
+def test_the_order_page_leads_to_paying_and_to_the_consignees(client):
+    order, owner = white_label_order(units=3)
+    client.force_login(owner.user)
+    page = reverse("orders:order", args=[order.reference])
+    html = client.get(page).content.decode()
+    assert f'href="{reverse("pay:order", args=[order.reference])}" class="button">Pay this order<' in html
+    assert f'href="{reverse("shipping:consignees", args=[order.reference])}" class="button">Add the consignees<' in html
+
+    with_consignees(order, owner, 3)
+    html = client.get(page).content.decode()
+    assert "Consignees and shipments (3)" in html
+
+    viewer = MembershipFactory(merchant=owner.merchant, role=Membership.Role.VIEWER)
+    client.force_login(viewer.user)
+    html = client.get(page).content.decode()
+    assert "Pay this order" not in html
+    assert f'href="{reverse("pay:order", args=[order.reference])}">Payment<' in html
+
+
+def test_an_order_to_the_merchants_own_address_has_no_consignee_link(client):
+    owner = MembershipFactory(role=Membership.Role.OWNER)
+    order, _owner = white_label_order(owner=owner)
+    order.delivery_mode = order.Delivery.OWN_ADDRESS
+    order.save(update_fields=["delivery_mode"])
+    client.force_login(owner.user)
+    html = client.get(reverse("orders:order", args=[order.reference])).content.decode()
+    assert reverse("shipping:consignees", args=[order.reference]) not in html
+    assert "Pay this order" in html
