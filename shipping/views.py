@@ -75,8 +75,9 @@ def _page_context(request: MerchantRequest, order: Order, **forms: Any) -> dict[
             and progress["total"] < page.paginator.count
         ),
         "remaining": [(line, remaining.get(line.pk, 0)) for line in lines],
+        "all_allocated": all(remaining.get(line.pk, 0) == 0 for line in lines),
         "has_brand_kit": active_brand_kit(merchant=request.merchant) is not None,
-        "form": forms.get("form") or ConsigneeForm(lines=lines),
+        "form": forms.get("form") or ConsigneeForm(lines=lines, initial={"country": request.merchant.country}),
         "csv_form": forms.get("csv_form") or ConsigneeCsvForm(),
         "notify_form": NotifyForm(initial={"notify_consignees": bool(plan and plan.notify_consignees)}),
         "csv_errors": forms.get("csv_errors") or [],

@@ -228,3 +228,20 @@ def test_an_order_to_the_merchants_own_address_has_no_consignee_link(client):
     html = client.get(reverse("orders:order", args=[order.reference])).content.decode()
     assert reverse("shipping:consignees", args=[order.reference]) not in html
     assert "Pay this order" in html
+
+
+def test_the_form_starts_in_the_merchants_country_and_goes_once_every_unit_is_allocated(client):
+    order, owner = white_label_order(
+        units=2, owner=MembershipFactory(role=Membership.Role.OWNER, merchant__country="FR")
+    )
+    client.force_login(owner.user)
+    page = reverse("shipping:consignees", args=[order.reference])
+    html = client.get(page).content.decode()
+    assert '<option value="FR" selected>' in html
+    assert reverse("shipping:consignee_add", args=[order.reference]) in html
+
+    with_consignees(order, owner, 2)
+    html = client.get(page).content.decode()
+    assert "Every unit of this order is allocated" in html
+    assert reverse("shipping:consignee_add", args=[order.reference]) not in html
+    assert reverse("shipping:consignee_upload", args=[order.reference]) not in html
