@@ -24,6 +24,7 @@ register(
         erase=blank_fields("return_address"),
         purpose=_("The sender details printed on the merchant's white-label parcels."),
         scope=COMPANY,
+        company_field="merchant",
     )
 )
 

@@ -73,6 +73,9 @@ class PersonalData:
     scope: str = PERSON
     #: extra fields that are personal though not encrypted (e.g. an email kept clear as a login); masked in the admin
     personal_fields: tuple[str, ...] = field(default=())
+    #: COMPANY scope: the lookup from a row to its merchant ("merchant", "order__merchant"). A member's erasure
+    #: changes the company's rows only if no other member remains: the company still works with them.
+    company_field: str = ""
 
     @property
     def label(self) -> str:
@@ -89,6 +92,11 @@ _registry: dict[type[Model], PersonalData] = {}
 
 def register(entry: PersonalData) -> None:
     """Declare a model's personal data (call from the app's `personal_data.py`)."""
+    if entry.scope == COMPANY and entry.erase is not keep_row and not entry.company_field:
+        raise ValueError(
+            f"{entry.model.__name__}: a company's rows erased with a member need company_field, so that they are "
+            "erased only when the company has no other member"
+        )
     if entry.model in _registry:
         raise ValueError(f"{entry.model.__name__} is registered twice")
     if not callable(entry.on_expiry) and entry.on_expiry not in {DELETE, ERASE}:

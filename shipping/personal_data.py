@@ -50,13 +50,19 @@ register(
     PersonalData(
         model=Consignee,
         rows_of=_rows_of,
-        export_fields=("number", *ERASED_FIELDS, "country", "created_at"),
+        export_fields=("number", "country", "created_at"),
+        # The merchant's customers' details are not the member's: only fulfilment staff read them in full.
+        withheld_fields=ERASED_FIELDS,
         erase=erase_consignee,
         retained_fields=("country",),
-        retention=timedelta(days=90),
+        retention=timedelta(days=settings.PRIVACY_CONSIGNEE_RETENTION_DAYS),
         expired=expired_consignees,
         on_expiry=erase_consignee,
-        purpose=_("Delivering the merchant's white-label orders to the merchant's customers."),
+        purpose=_(
+            "Delivering the merchant's white-label orders to the merchant's customers. Their names, phones and "
+            "addresses are readable only by our fulfilment staff, so they are not shown here or exported."
+        ),
         scope=COMPANY,
+        company_field="order__merchant",
     )
 )

@@ -85,20 +85,38 @@ def approve(*, erasure: ErasureRequest, by: Any, note: str = "", request: Any = 
 def erase_person(*, user: Any) -> dict[str, dict[str, Any]]:
     """Erase or anonymise every registered row about `user`; return what was done per kind of record.
 
-    The user's own row goes last, since the other declarations find their rows through it.
+    Every row is found before any is changed, since declarations find their rows through others (the
+    memberships, the user's own row); the user's own row goes last.
     """
     user_model = get_user_model()
     ordered = [e for e in registry.entries() if e.model is not user_model] + [
         e for e in registry.entries() if e.model is user_model
     ]
-    outcome: dict[str, dict[str, Any]] = {}
+    alone_in = companies_left_alone(user)
+    planned = []
     for entry in ordered:
-        rows = list(entry.rows_of(user))
+        found = entry.rows_of(user)
+        if entry.company_field:
+            found = found.filter(**{f"{entry.company_field}__in": alone_in})
+        planned.append((entry, list(found)))
+    outcome: dict[str, dict[str, Any]] = {}
+    for entry, rows in planned:
         for row in rows:
             entry.erase(row)
         if rows:
             outcome[entry.label] = {"rows": len(rows), "kept": list(entry.retained_fields)}
     return outcome
+
+
+def companies_left_alone(user: Any) -> list[int]:
+    """The merchant companies of which `user` is the only member: their data goes with the user's."""
+    from merchants.models import Membership
+
+    mine = Membership.objects.filter(user=user).values("merchant_id")
+    shared = Membership.objects.filter(merchant_id__in=mine).exclude(user=user).values("merchant_id")
+    return list(
+        Membership.objects.filter(user=user).exclude(merchant_id__in=shared).values_list("merchant_id", flat=True)
+    )
 
 
 def _report(erasure: ErasureRequest, *, email: str) -> None:

@@ -244,3 +244,14 @@ def test_emails_through_an_outside_service_are_in_the_ledger(settings, django_ca
     )
     assert disclosure.categories == ["name", "email"]
     assert "Amazon SES" in member.get(reverse("privacy:disclosures")).content.decode()
+
+
+def test_the_centre_tells_of_the_companys_consignees_without_showing_their_details():
+    from tests.shipping.helpers import white_label_order, with_consignees
+
+    member = signed_in()
+    order, owner = white_label_order(units=1, owner=Membership.objects.get(user=member.user))
+    with_consignees(order, owner, 1)
+    page = member.get(reverse("privacy:centre")).content.decode()
+    assert "Consignees" in page
+    assert "Amina Haddad" not in page and "+966551234567" not in page and "12 Olaya Street" not in page

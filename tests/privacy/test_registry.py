@@ -37,3 +37,43 @@ def test_registered_rows_and_erasure_reach_the_person_and_nobody_else():
     assert (application.contact_name, application.contact_phone, application.address) == ("", "", "")
     assert other.contact_name == "Someone Else"
     assert set(entry.export_fields) <= {f.name for f in Application._meta.fields}
+
+
+def test_a_company_record_erased_with_a_member_must_say_how_it_reaches_the_company():
+    from branding.models import BrandKit
+
+    with pytest.raises(ValueError, match="company_field"):
+        registry.register(
+            registry.PersonalData(
+                model=BrandKit,
+                rows_of=lambda person: BrandKit.objects.none(),
+                export_fields=("sender_name",),
+                erase=registry.blank_fields("return_address"),
+                scope=registry.COMPANY,
+            )
+        )
+
+
+@pytest.mark.django_db
+def test_erasing_one_member_leaves_the_company_its_consignees_and_brand_kit_until_the_last_member_goes():
+    from branding.models import BrandKit
+    from merchants.models import Membership
+    from privacy.services.erasure import erase_person
+    from shipping.models import Consignee
+    from tests.factories import MembershipFactory
+    from tests.shipping.helpers import brand_kit, white_label_order, with_consignees
+
+    order, owner = white_label_order(units=2)
+    brand_kit(owner)
+    with_consignees(order, owner, 2)
+    buyer = MembershipFactory(merchant=owner.merchant, role=Membership.Role.BUYER)
+
+    outcome = erase_person(user=buyer.user)
+    assert "shipping.consignee" not in outcome and "branding.brandkit" not in outcome
+    assert sorted(Consignee.objects.values_list("name", flat=True)) == ["Amina Haddad", "Lucie Martin"]
+    assert BrandKit.objects.get(merchant=owner.merchant).return_address
+
+    outcome = erase_person(user=owner.user)  # the last member: the company's data goes with them
+    assert outcome["shipping.consignee"]["rows"] == 2
+    assert set(Consignee.objects.values_list("name", flat=True)) == {""}
+    assert BrandKit.objects.get(merchant=owner.merchant).return_address == ""
