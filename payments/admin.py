@@ -139,7 +139,21 @@ class PaymentMethodAdmin(admin.ModelAdmin):
         )
 
 
-class AttemptInline(HistoryInline):
+class MoneyInline(HistoryInline):
+    """A history whose amounts read as money: rounded to the currency's minor unit, with the currency."""
+
+    @admin.display(description=gettext_lazy("amount"))
+    def amount_shown(self, row: Any) -> str:
+        currency = self.currency_of(row)
+        if row.amount is None or not currency:
+            return "—" if row.amount is None else str(row.amount)
+        return str(Money(row.amount, currency))
+
+    def currency_of(self, row: Any) -> str:
+        return row.currency
+
+
+class AttemptInline(MoneyInline):
     model = PaymentAttempt
     fields = (
         "number",
@@ -147,8 +161,7 @@ class AttemptInline(HistoryInline):
         "methods",
         "method_used",
         "status",
-        "amount",
-        "currency",
+        "amount_shown",
         "provider_reference",
         "failure_message",
         "created_by",
@@ -157,18 +170,17 @@ class AttemptInline(HistoryInline):
     fk_name = "order"
 
 
-class PaymentInline(HistoryInline):
+class PaymentInline(MoneyInline):
     model = Payment
-    fields = ("provider", "reference", "method", "amount", "currency", "received_at", "confirmed_by")
+    fields = ("provider", "reference", "method", "amount_shown", "received_at", "confirmed_by")
     fk_name = "order"
 
 
-class RefundInline(HistoryInline):
+class RefundInline(MoneyInline):
     model = Refund
     fields = (
         "payment",
-        "amount",
-        "currency",
+        "amount_shown",
         "status",
         "provider_reference",
         "reason",
@@ -180,9 +192,9 @@ class RefundInline(HistoryInline):
     fk_name = "order"
 
 
-class ActionInline(HistoryInline):
+class ActionInline(MoneyInline):
     model = PaymentAction
-    fields = ("at", "action", "amount", "currency", "by", "source", "note")
+    fields = ("at", "action", "amount_shown", "by", "source", "note")
     fk_name = "order"
     verbose_name_plural = gettext_lazy("payment history")
 
@@ -344,9 +356,12 @@ class ProofInline(HistoryInline):
         return format_html('<a href="{}">{}</a>', url, _("Download"))
 
 
-class ReconciliationInline(HistoryInline):
+class ReconciliationInline(MoneyInline):
     model = Reconciliation
-    fields = ("at", "outcome", "amount", "bank_reference", "note", "by")
+    fields = ("at", "outcome", "amount_shown", "bank_reference", "note", "by")
+
+    def currency_of(self, row: Any) -> str:
+        return row.transfer.order.currency
 
 
 class TransferStatusFilter(admin.SimpleListFilter):

@@ -15,7 +15,9 @@ class HistoryInline(admin.TabularInline):
     can_delete = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields if field.name not in {"id", self.fk_name or ""}]
+        names = [field.name for field in self.model._meta.fields if field.name not in {"id", self.fk_name or ""}]
+        # columns computed by the inline (e.g. an amount with its currency) are read-only too
+        return names + [name for name in self.fields or () if isinstance(name, str) and name not in names]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -152,6 +152,8 @@ def test_finance_reconciles_from_the_admin_and_other_staff_cannot(transfer, staf
     assert response.status_code == 302
     transfer.order.refresh_from_db()
     assert transfer.order.status == Order.Status.PAID
+    page = finance.get(reverse("admin:payments_banktransfer_change", args=[transfer.pk])).content.decode()
+    assert f"{transfer.order.total:,.2f} SAR" in page  # the reconciled amount reads as money, not 1234.560
 
 
 def test_a_reminder_goes_once_after_the_configured_days(transfer, settings, on_commit):
