@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 
 #: role -> {"app_label.model": actions}. Apps add their models here as they land.
@@ -76,10 +78,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "privacy.policyacceptance": (VIEW,),
         "merchants.merchant": (VIEW,),
     },
-    # The admin role holds every permission (see sync_roles).
+    # The admin role holds every permission (see sync_roles), except the reserved ones below.
     "admin": {},
 }
 ROLES = tuple(ROLE_PERMISSIONS)
+#: Permissions only the roles of the table hold, never the admin role: reading consignees (the merchants'
+#: customers) in full is the fulfilment role's alone.
+RESERVED = {("shipping", "view_consignee_details")}
 
 
 def sync_roles(group_model: Any, permission_model: Any) -> None:
@@ -87,7 +92,10 @@ def sync_roles(group_model: Any, permission_model: Any) -> None:
     for role, grants in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=role)
         if role == "admin":
-            group.permissions.set(permission_model.objects.all())
+            reserved = Q(pk__in=[])
+            for app_label, codename in RESERVED:
+                reserved |= Q(content_type__app_label=app_label, codename=codename)
+            group.permissions.set(permission_model.objects.exclude(reserved))
             continue
         wanted = []
         for label, actions in grants.items():
