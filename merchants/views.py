@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.decorators import verified_email_required
+from allauth.account.decorators import reauthentication_required, verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -226,9 +226,19 @@ def switch(request: HttpRequest) -> HttpResponse:
     return redirect("merchants:home")
 
 
+def _changes_two_factor(request: MerchantRequest) -> bool:
+    """A posted settings form that turns the company's two-factor requirement on or off."""
+    if request.method != "POST":
+        return False
+    wanted = MerchantSettingsForm(request.POST)
+    return wanted.is_valid() and wanted.cleaned_data["require_two_factor"] != request.merchant.require_two_factor
+
+
 @member_required(roles=OWNER)
+@reauthentication_required(enabled=_changes_two_factor)
 def company_settings(request: MerchantRequest) -> HttpResponse:
-    """Owner-only settings: partner naming and two-factor for all members."""
+    """Owner-only settings: partner naming and two-factor for all members (the latter after the owner
+    re-enters their password: it decides how every member signs in)."""
     merchant = request.merchant
     form = MerchantSettingsForm(
         _posted(request)[0],

@@ -346,6 +346,7 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "merchants.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "privacy.mfa.MFAAdapter"  # members' second-factor secrets encrypted at rest
 MFA_TOTP_ISSUER = OTP_TOTP_ISSUER
 
 # Content Security Policy (django-csp 4): our own scripts and styles only.

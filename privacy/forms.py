@@ -23,6 +23,16 @@ class EmailChangeForm(forms.Form):
     )
 
 
+class CompanyContactForm(forms.Form):
+    """The company's contact details held from its application."""
+
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), max_length=32, help_text=_("With the country code, for example +966 50 123 4567.")
+    )
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ConsentForm(forms.Form):
     """One checkbox per purpose; unticked means no."""
 

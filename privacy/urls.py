@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.centre, name="centre"),
     path("details/", views.edit_profile, name="profile"),
     path("email/", views.change_email, name="email"),
+    path("company/", views.correct_company_contact, name="company"),
     path("consents/", views.save_consents, name="consents"),
     path("exports/", views.request_export, name="export_request"),
     path("exports/<str:token>/", views.download_export, name="export_download"),

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from merchants.access import MerchantRequest, member_required
+from merchants.models import Membership
 from privacy import selectors
-from privacy.forms import ConsentForm, EmailChangeForm, ErasureForm, ProfileForm
+from privacy.forms import CompanyContactForm, ConsentForm, EmailChangeForm, ErasureForm, ProfileForm
 from privacy.models import ConsentChange, DataExport, PolicyVersion
 from privacy.services import consents, erasure, exports, policies, profile
 from privacy.services.errors import PrivacyError
@@ -41,6 +42,7 @@ def centre(request: MerchantRequest) -> HttpResponse:
             "exports": selectors.exports_of(user=user),
             "disclosures": selectors.disclosures_of(user=user, merchant=request.merchant)[:5],
             "erasure": erasure.open_request(user=user),
+            "is_owner": request.membership.role == Membership.Role.OWNER,
         },
     )
 
@@ -69,6 +71,26 @@ def change_email(request: MerchantRequest) -> HttpResponse:
         )
         return redirect("privacy:centre")
     return render(request, "privacy/email.html", {"form": form})
+
+
+@member_required(roles=(Membership.Role.OWNER,))
+@reauthentication_required(allow_get=True)
+def correct_company_contact(request: MerchantRequest) -> HttpResponse:
+    """An owner corrects the company's contact name, phone and address: sensitive, so after the password."""
+    application = profile.company_application(merchant=request.merchant)
+    if application is None:
+        raise Http404
+    initial = {name: getattr(application, name) for name in profile.COMPANY_CONTACT_FIELDS}
+    form = CompanyContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = profile.correct_company_contact(
+            application=application, by=request.user, values=form.cleaned_data, request=request
+        )
+        messages.success(
+            request, _("The company's contact details have been updated.") if changed else _("Nothing changed.")
+        )
+        return redirect("privacy:centre")
+    return render(request, "privacy/company.html", {"form": form})
 
 
 @require_POST

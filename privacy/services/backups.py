@@ -26,6 +26,7 @@ from django.db import connection
 
 from privacy.crypto import backup_crypter
 from privacy.security import Kind, record_event
+from privacy.services.erasure import reapply_journaled_erasures
 from privacy.services.errors import BackupError
 
 MAGIC = b"PORTAL-BACKUP-1\n"
@@ -159,7 +160,8 @@ def write_backup(*, folder: Path | None = None) -> Path:
 
 
 def restore_backup(*, path: Path) -> dict[str, Any]:
-    """Replace the database and the private files with those of a backup; return its manifest."""
+    """Replace the database and the private files with those of a backup, then erase again every member of the
+    erasure journal (erased after the backup was taken); return the manifest, with ``reerased`` user ids."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with (work / "bundle.tar").open("wb") as out:
@@ -175,8 +177,9 @@ def restore_backup(*, path: Path) -> dict[str, Any]:
                 raise BackupError(f"{name} in the backup is damaged")
         _restore_database(work / manifest["database"])
         _restore_files(work / "private.tar.gz")
-    record_event(Kind.RESTORE, file=Path(path).name, created_at=manifest["created_at"])
-    return manifest
+    reerased = reapply_journaled_erasures()
+    record_event(Kind.RESTORE, file=Path(path).name, created_at=manifest["created_at"], reerased=len(reerased))
+    return {**manifest, "reerased": reerased}
 
 
 def _restore_database(dump: Path) -> None:

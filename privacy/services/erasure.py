@@ -1,11 +1,23 @@
 """Erasure: a member asks, the security role decides; approved, every registered row about the member is
-erased or anonymised, except what the law obliges us to keep, and the member is told the outcome."""
+erased or anonymised, except what the law obliges us to keep, and the member is told the outcome.
+
+Each completed erasure is also appended to the erasure journal, a file next to the backups (BACKUP_DIR) and
+outside the database: restoring a backup taken before an erasure would bring the member back, so `restore`
+erases every journaled member again. A line holds the user id, when they joined (so an id reused after a
+restore is never mistaken for the erased member) and when they were erased: no personal data.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +27,10 @@ from privacy.models import ErasureRequest
 from privacy.security import Kind, record_event
 from privacy.services.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 
+logger = logging.getLogger(__name__)
+
 Status = ErasureRequest.Status
+JOURNAL_NAME = "erasure-journal.jsonl"
 
 #: the one transition table of an erasure request
 TRANSITIONS: dict[str, set[str]] = {
@@ -78,6 +93,8 @@ def approve(*, erasure: ErasureRequest, by: Any, note: str = "", request: Any = 
         erasure.outcome = erase_person(user=user)
         erasure.save()
         record_event(Kind.ERASURE_COMPLETED, request, user=by, erasure_id=erasure.pk, erased_user_id=user.pk)
+        # Journaled once committed: a rolled-back erasure must never be replayed by a restore.
+        transaction.on_commit(lambda: journal_erasure(user_id=user.pk, joined_at=user.date_joined))
         transaction.on_commit(lambda: _report(erasure, email=email))
     return erasure
 
@@ -106,6 +123,65 @@ def erase_person(*, user: Any) -> dict[str, dict[str, Any]]:
         if rows:
             outcome[entry.label] = {"rows": len(rows), "kept": list(entry.retained_fields)}
     return outcome
+
+
+def journal_path() -> Path:
+    """The erasure journal: next to the backups, so it outlives any restore of the database."""
+    return Path(settings.BACKUP_DIR) / JOURNAL_NAME
+
+
+def journal_erasure(*, user_id: int, joined_at: datetime) -> None:
+    """Append a completed erasure to the journal (user id and dates only), flushed to disk."""
+    path = journal_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({"user_id": user_id, "joined_at": joined_at.isoformat(), "erased_at": timezone.now().isoformat()})
+    with path.open("a", encoding="utf-8") as journal:
+        journal.write(line + "\n")
+        journal.flush()
+        os.fsync(journal.fileno())
+    path.chmod(0o600)
+
+
+def journaled_erasures() -> list[dict[str, Any]]:
+    """The journal's entries, oldest first; an unreadable line (a write cut short) is skipped and logged."""
+    path = journal_path()
+    if not path.exists():
+        return []
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            entries.append({"user_id": int(entry["user_id"]), "joined_at": datetime.fromisoformat(entry["joined_at"])})
+        except (ValueError, KeyError, TypeError):
+            logger.warning("erasure journal line unreadable", extra={"line_number": number})
+    return entries
+
+
+def reapply_journaled_erasures() -> list[int]:
+    """Erase again every journaled member the database holds (after a restore); return their user ids.
+
+    A member is matched on id and join date, so a newer account that reused the id is left alone. A request
+    the restored database still shows as waiting is closed as completed, so nobody reviews it twice.
+    """
+    user_model = get_user_model()
+    erased = []
+    for entry in journaled_erasures():
+        with transaction.atomic():
+            user = (
+                user_model.objects.select_for_update()
+                .filter(pk=entry["user_id"], date_joined=entry["joined_at"])
+                .first()
+            )
+            if user is None:
+                continue
+            erase_person(user=user)
+            ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).update(
+                status=Status.COMPLETED, reason="", decided_at=timezone.now()
+            )
+        erased.append(user.pk)
+    return erased
 
 
 def companies_left_alone(user: Any) -> list[int]:

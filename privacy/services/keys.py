@@ -31,6 +31,8 @@ class RotationReport:
     under_old_key: dict[str, int] = field(default_factory=dict)
     unreadable: dict[str, int] = field(default_factory=dict)
     exports: int = 0
+    #: members' second-factor secrets (allauth MFA) rewritten under the new key, or encrypted if stored in clear
+    second_factors: int = 0
 
     @property
     def ok(self) -> bool:
@@ -52,6 +54,7 @@ def rotate(*, dry_run: bool = False) -> RotationReport:
             model, crypter, primary, dry_run=dry_run
         )
     report.exports = _rotate_exports(crypter, primary, dry_run=dry_run)
+    report.second_factors = _rotate_second_factors(dry_run=dry_run)
     if not dry_run:
         record_event(
             Kind.KEY_ROTATION,
@@ -133,4 +136,36 @@ def _rotate_exports(crypter: MultiFernet, primary: Fernet, *, dry_run: bool) -> 
         if not dry_run:
             path.write_bytes(crypter.rotate(data))
         count += 1
+    return count
+
+
+def _rotate_second_factors(*, dry_run: bool) -> int:
+    """Members' TOTP keys and recovery-code seeds (privacy.mfa): rewritten under the key derived from the first
+    field key, and encrypted if still stored in clear, so that the old key can go without locking anyone out."""
+    from allauth.mfa.models import Authenticator
+
+    from privacy.mfa import PREFIX, MFAAdapter, mfa_key
+
+    adapter = MFAAdapter()
+    newest = Fernet(mfa_key(field_keys()[0]))
+    count = 0
+    for authenticator in Authenticator.objects.iterator():
+        data = dict(authenticator.data or {})
+        changed = False
+        for name in ("secret", "seed"):
+            value = data.get(name)
+            if not isinstance(value, str) or not value:
+                continue
+            if value.startswith(PREFIX):
+                try:
+                    newest.decrypt(value.removeprefix(PREFIX).encode())
+                    continue  # already under the new key
+                except InvalidToken:
+                    pass
+            data[name] = adapter.encrypt(adapter.decrypt(value))
+            changed = True
+        if changed:
+            count += 1
+            if not dry_run:
+                Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
     return count

@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from merchants.models import Application, Merchant
 from privacy.models import SecurityEvent
 from privacy.security import Kind, record_event
 
@@ -21,6 +22,43 @@ def update_profile(*, user: Any, full_name: str, language: str) -> Any:
         user.language = language
         user.save(update_fields=["full_name", "language"])
     return user
+
+
+#: the company's contact details an owner corrects in the privacy centre (encrypted at rest)
+COMPANY_CONTACT_FIELDS = ("contact_name", "contact_phone", "address")
+
+
+def company_application(*, merchant: Merchant) -> Application | None:
+    """The application the company was approved on: it holds the company's contact details."""
+    return Application.objects.filter(merchant=merchant).first()
+
+
+def correct_company_contact(
+    *, application: Application, by: Any, values: dict[str, str], request: Any = None
+) -> list[str]:
+    """An owner corrects the company's contact details (after re-authentication); each changed field is
+    recorded as a sensitive change, by name only. Returns the names of the fields that changed."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        changed = [
+            name
+            for name in COMPANY_CONTACT_FIELDS
+            if name in values and getattr(application, name) != values[name].strip()
+        ]
+        for name in changed:
+            setattr(application, name, values[name].strip())
+        if changed:
+            application.save(update_fields=changed)
+        for name in changed:
+            record_event(
+                Kind.SENSITIVE_CHANGE,
+                request,
+                user=by,
+                field=name,
+                merchant_id=application.merchant_id,
+                application_id=application.pk,
+            )
+    return changed
 
 
 def request_email_change(*, request: Any, user: Any, email: str) -> EmailAddress:

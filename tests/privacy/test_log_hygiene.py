@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 from datetime import timedelta
 
 import pytest
@@ -19,9 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from merchants.models import Membership
 from portal.staff import create_staff_member
 from tests.factories import MerchantFactory
-from tests.privacy.log_guard import SecretsHandler, looks_like_card
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.privacy.log_guard import SecretsHandler, assert_clean_log_file, looks_like_card
 
 EMAIL = "sentinel.member@example.test"
 PASSWORD = "Sentinel-Passw0rd-7731"
@@ -56,6 +55,7 @@ def totp_now(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_sensitive_flows_write_no_secret_and_no_personal_data_to_any_log(
     captured, django_capture_on_commit_callbacks, settings
 ):
@@ -112,3 +112,60 @@ def test_the_sensitive_flows_write_no_secret_and_no_personal_data_to_any_log(
         leaked = [s for s in sentinels if s in line]
         assert not leaked, f"{leaked} in a log line: {line[:300]}"
         assert not looks_like_card(line), line[:300]
+
+
+# The guard itself: card networks beyond Visa and Mastercard are caught, VAT numbers are not.
+
+CARDS_OF_EVERY_NETWORK = [
+    "3714 496353 98431",  # American Express, 15 digits from 37
+    "6011-1111-1111-1117",  # Discover, from 6011
+    "6500000000000002",  # Discover, from 65
+    "3530111333300000",  # JCB, from 35
+    "36227206271667",  # Diners Club, 14 digits from 36
+    "38520000023237",  # Diners Club, from 38
+]
+#: Saudi VAT numbers (15 digits from 3 to 3), the store's own among them; the last one passes Luhn
+VAT_NUMBERS = ["300000000000003", "310123456700003", "310123456703003"]
+
+
+def guard_leaks(message: str, *args: object, **extra: object) -> list[str]:
+    handler = SecretsHandler()
+    record = logging.LogRecord("portal.test", logging.INFO, __file__, 1, message, args or None, None)
+    record.__dict__.update(extra)
+    handler.emit(record)
+    return handler.leaks
+
+
+@pytest.mark.parametrize("number", CARDS_OF_EVERY_NETWORK)
+def test_the_guard_flags_a_card_number_of_every_network(number):
+    (leak,) = guard_leaks("charge refused for %s", number)
+    assert "a card number" in leak
+    (leak,) = guard_leaks("charge refused", card_hint=number)  # in the structured extras too
+    assert "a card number" in leak
+
+
+@pytest.mark.parametrize("number", VAT_NUMBERS)
+def test_the_guard_leaves_a_saudi_vat_number_alone(number):
+    assert guard_leaks("invoice issued", vat_number=number) == []
+    assert guard_leaks(f"merchant VAT {number} verified") == []
+
+
+def test_a_worker_log_file_is_scanned_with_the_same_rules(tmp_path):
+    clean = tmp_path / "clean.log"
+    clean.write_text(
+        f"[2026-01-01 10:00:00,000: INFO/MainProcess] test-shipping-1a2b-0@{socket.getfqdn()} ready.\n"
+        "[2026-01-01 10:00:01,000: INFO/ForkPoolWorker-1] Task shipping.book[ab12] succeeded: None\n"
+        "invoice 41 for VAT 310123456700003 rendered\n"
+    )
+    assert_clean_log_file(clean)
+
+    leaky = tmp_path / "leaky.log"
+    leaky.write_text(
+        f"[2026-01-01 10:00:00,000: INFO/MainProcess] celery@{socket.gethostname()} ready.\n"
+        "[2026-01-01 10:00:02,000: WARNING/ForkPoolWorker-1] refund of 371449635398431 to amina@example.test\n"
+    )
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_clean_log_file(leaky)
+    assert "line 2" in str(failure.value)
+    assert "a card number" in str(failure.value) and "an email address" in str(failure.value)
+    assert "line 1" not in str(failure.value), "a worker's node name is not an email address"

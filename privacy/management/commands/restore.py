@@ -14,7 +14,8 @@ from privacy.services.errors import BackupError
 class Command(BaseCommand):
     help = (
         "Restore a backup written by `backup`: the database and the private files are REPLACED. "
-        "Stop the web server, worker and scheduler first."
+        "Stop the web server, worker and scheduler first. Members in the erasure journal (BACKUP_DIR/"
+        "erasure-journal.jsonl) are erased again afterwards."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,3 +44,8 @@ class Command(BaseCommand):
                 f"Restored {path.name} (taken {manifest['created_at']}, {manifest['private_files']} private files)."
             )
         )
+        if manifest["reerased"]:
+            self.stdout.write(
+                f"Erased again {len(manifest['reerased'])} member(s) of the erasure journal "
+                "(erased after this backup was taken)."
+            )

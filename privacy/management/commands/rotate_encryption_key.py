@@ -37,7 +37,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
         total = sum(counts.values())
         verb = "still under an old key" if options["check"] else "re-encrypted"
-        self.stdout.write(f"{total} value(s) {verb}; {report.exports} stored export(s).")
+        self.stdout.write(
+            f"{total} value(s) {verb}; {report.exports} stored export(s); {report.second_factors} second factor(s)."
+        )
         if not report.ok:
             raise CommandError(
                 "Some values cannot be decrypted with any key in FIELD_ENCRYPTION_KEY: add the key they were "
