@@ -14,6 +14,7 @@ from django.db import connection
 
 from portal.celery import app
 from portal.tasks import ping
+from tests.privacy.log_guard import assert_clean_log_file
 
 
 def database_url_of_this_test() -> str:
@@ -22,9 +23,12 @@ def database_url_of_this_test() -> str:
 
 
 @pytest.fixture
-def worker_queue():
-    """Start one worker process listening on a queue of its own; stop it after the test."""
+def worker_queue(tmp_path):
+    """Start one worker process listening on a queue of its own; stop it after the test, and check that its log
+    carries nothing the suite's logs must not (tests/privacy/log_guard.py)."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    log_path = tmp_path / "worker.log"
+    log_file = log_path.open("wb")
     env = {**os.environ, "DATABASE_URL": database_url_of_this_test(), "REDIS_URL": settings.REDIS_URL}
     worker = subprocess.Popen(
         [
@@ -43,16 +47,21 @@ def worker_queue():
             "--without-mingle",
             f"--hostname={queue}@%h",
             "-l",
-            "WARNING",
+            "INFO",
         ],
         cwd=Path(settings.BASE_DIR),
         env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     app.conf.task_always_eager = False
     yield queue
     app.conf.task_always_eager = True
     worker.terminate()
     worker.wait(timeout=30)
+    log_file.close()
+    assert "succeeded in" in log_path.read_text(), "the worker's log was captured"
+    assert_clean_log_file(log_path)
 
 
 @pytest.mark.services
