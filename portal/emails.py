@@ -10,6 +10,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from portal.mail import PURPOSE_ATTRIBUTE
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,8 +24,7 @@ def send_templated_email(*, to: list[str], template: str, context: dict[str, Any
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")
+    # The email backend (portal.mail) records the message in the disclosure ledger under this purpose.
+    setattr(message, PURPOSE_ATTRIBUTE, "Email: " + template.rsplit("/", 1)[-1].replace("_", " "))
     message.send()
     logger.info("email sent", extra={"template": template, "language": language, "recipients": len(to)})
-    from privacy.services.disclosures import record_emails_sent  # the disclosure ledger (email service)
-
-    record_emails_sent(to=to, template=template)

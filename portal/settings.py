@@ -212,6 +212,9 @@ MEDIA_URL = "/_private/"
 # Email: console in development, SMTP in production (EMAIL_URL, e.g. smtp://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The real backend from EMAIL_URL sits behind the ledger backend (disclosures to the email service).
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "portal.mail.LedgerEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wholesale portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

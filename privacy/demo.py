@@ -13,7 +13,7 @@ from privacy.models import PolicyVersion
 SECURITY = {
     "en": """This policy explains how the wholesale portal protects the information of the merchants who trade with us, and what we do if something goes wrong.
 
-Encryption. Every page of the portal is served over TLS. Names, phone numbers, addresses, bank details and the details of your customers are encrypted in our database, and the keys are kept apart from the data.
+Encryption. Every page of the portal is served over TLS. Names, phone numbers, addresses and the details of your customers are encrypted in our database, and the keys are kept apart from the data. We hold no bank or card details: card payments are handled by our payment provider.
 
 Staff access. Only staff whose work needs it can see personal data, and every look they take is logged. Every staff account signs in with a password and a second factor.
 
@@ -24,7 +24,7 @@ Backups. The portal is backed up every night, encrypted, and restoring a backup 
 Incidents. If a breach affects your data, we contain it first, then tell you what happened, what data it concerns, what we did and what you should do.""",
     "fr": """Cette politique explique comment le portail de vente en gros protège les informations des commerçants qui travaillent avec nous, et ce que nous faisons en cas de problème.
 
-Chiffrement. Toutes les pages du portail sont servies en TLS. Les noms, numéros de téléphone, adresses, coordonnées bancaires et les coordonnées de vos clients sont chiffrés dans notre base de données, et les clés sont conservées à part.
+Chiffrement. Toutes les pages du portail sont servies en TLS. Les noms, numéros de téléphone, adresses et les coordonnées de vos clients sont chiffrés dans notre base de données, et les clés sont conservées à part. Nous ne conservons aucune coordonnée bancaire ni donnée de carte : les paiements par carte sont traités par notre prestataire de paiement.
 
 Accès du personnel. Seuls les membres du personnel dont le travail l'exige voient les données personnelles, et chaque consultation est journalisée. Chaque compte du personnel se connecte avec un mot de passe et un second facteur.
 
@@ -35,7 +35,7 @@ Sauvegardes. Le portail est sauvegardé chaque nuit, de façon chiffrée, et la 
 Incidents. Si une violation touche vos données, nous la contenons d'abord, puis nous vous disons ce qui s'est passé, quelles données sont concernées, ce que nous avons fait et ce que vous devez faire.""",
     "ar": """توضح هذه السياسة كيف تحمي بوابة البيع بالجملة معلومات التجار الذين يتعاملون معنا، وما نفعله إذا حدث خلل.
 
-التشفير. تُقدَّم جميع صفحات البوابة عبر TLS. الأسماء وأرقام الهواتف والعناوين والبيانات المصرفية وبيانات عملائكم مشفّرة في قاعدة بياناتنا، والمفاتيح محفوظة بمعزل عنها.
+التشفير. تُقدَّم جميع صفحات البوابة عبر TLS. الأسماء وأرقام الهواتف والعناوين وبيانات عملائكم مشفّرة في قاعدة بياناتنا، والمفاتيح محفوظة بمعزل عنها. ولا نحتفظ بأي بيانات مصرفية أو بيانات بطاقات، إذ يتولّى مزوّد خدمة الدفع لدينا معالجة الدفع بالبطاقة.
 
 وصول الموظفين. لا يطّلع على البيانات الشخصية إلا الموظفون الذين يحتاجها عملهم، وكل اطّلاع يُسجَّل. ويدخل كل حساب موظف بكلمة مرور وعامل تحقق ثانٍ.
 

@@ -307,6 +307,7 @@ class SecurityAlert(models.Model):
     class Rule(models.TextChoices):
         FAILURE_BURST = "failure_burst", _("Burst of failed sign-ins")
         ADMIN_NEW_IP = "admin_new_ip", _("Staff sign-in from a new address")
+        JOB_FAILED = "job_failed", _("Scheduled job failed")
 
     rule = models.CharField(_("rule"), max_length=32, choices=Rule.choices)
     #: what the alert is about (an address hash, a staff id): one alert per subject per window

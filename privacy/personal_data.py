@@ -3,6 +3,7 @@ second factors, sessions, lockouts, the admin's history), declared for the priva
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -27,6 +28,7 @@ from privacy.models import (
     ErasureRequest,
     KnownDevice,
     PolicyAcceptance,
+    SecurityAlert,
     SecurityEvent,
     StaffAccess,
 )
@@ -120,6 +122,20 @@ register(
         retention=timedelta(days=SECURITY_LOG_DAYS),
         expired=lambda: SecurityEvent.objects.filter(at__lt=_ago(SECURITY_LOG_DAYS)),
         purpose=_("Protecting your account: sign-ins, failures and other security events."),
+    )
+)
+
+register(
+    PersonalData(
+        model=SecurityAlert,
+        # Alerts name addresses, not people, except a staff sign-in from a new address (subject "user:<id>").
+        rows_of=lambda person: SecurityAlert.objects.filter(subject=f"user:{person.pk}"),
+        export_fields=("rule", "message", "at"),
+        erase=delete_row,
+        retention=timedelta(days=SECURITY_LOG_DAYS),
+        expired=lambda: SecurityAlert.objects.filter(at__lt=_ago(SECURITY_LOG_DAYS)),
+        purpose=_("Alerts to our security team about suspicious activity, which name the addresses involved."),
+        personal_fields=("message", "details"),
     )
 )
 
@@ -244,17 +260,34 @@ for access_model in (AccessAttempt, AccessFailureLog, AccessLog):
     )
 
 
+#: what stands in the admin's history for an erased member's email
+ERASED_EMAIL = "[erased]"
+EMAIL_PATTERN = re.compile(r"[^\s\"'<>()\[\],;:@]+@[^\s\"'<>()\[\],;:@]+\.[^\s\"'<>()\[\],;:@]+")
+
+
 def _log_entries_about(person: Any) -> Any:
+    """Staff changes to the person's account, and to any record whose name or message shows their email (a
+    membership is named "<email> @ <company> (<role>)", an invitation by its address)."""
     content_type = ContentType.objects.get_for_model(get_user_model())
-    return LogEntry.objects.filter(content_type=content_type, object_id=str(person.pk))
+    about = Q(content_type=content_type, object_id=str(person.pk))
+    if person.email:
+        about |= Q(object_repr__icontains=person.email) | Q(change_message__icontains=person.email)
+    return LogEntry.objects.filter(about)
+
+
+def _scrub_log_entry(entry: LogEntry) -> None:
+    """Replace every email in the entry's name and message by a placeholder (the rest of the history stays)."""
+    entry.object_repr = EMAIL_PATTERN.sub(ERASED_EMAIL, entry.object_repr)
+    entry.change_message = EMAIL_PATTERN.sub(ERASED_EMAIL, entry.change_message)
+    entry.save(update_fields=["object_repr", "change_message"])
 
 
 register(
     PersonalData(
         model=LogEntry,
         rows_of=_log_entries_about,
-        export_fields=("action_time", "action_flag", "change_message"),
-        erase=blank_fields("object_repr", "change_message"),
+        export_fields=("action_time", "action_flag", "object_repr", "change_message"),
+        erase=_scrub_log_entry,
         retained_fields=("action_time", "action_flag", "user"),
         purpose=_("The history of staff changes to your account."),
     )

@@ -1,4 +1,4 @@
-"""Receivers of third-party signals (Django auth, django-axes) that feed security monitoring."""
+"""Receivers of third-party signals (Django auth, allauth, django-axes, Celery) that feed security monitoring."""
 
 from __future__ import annotations
 
@@ -39,6 +39,21 @@ def on_logged_in(sender: Any, request: HttpRequest | None = None, user: Any = No
         note_login(request, user)
 
 
+def on_mfa_failed(
+    sender: Any, request: HttpRequest | None = None, user: Any = None, authenticator: Any = None, **kwargs: Any
+) -> None:
+    """A member's wrong second-factor code (allauth MFA: an authenticator app or a recovery code), at sign-in or
+    when asked to confirm it is them: a code failure, counted for the burst alert like a staff code."""
+    record_event(
+        Kind.CODE_FAILED,
+        request,
+        user=user,
+        username=getattr(user, "email", "") or "",
+        step="member_reauthentication" if kwargs.get("reauthentication") else "member_sign_in",
+        authenticator=getattr(authenticator, "type", ""),
+    )
+
+
 def on_email_confirmed(
     sender: Any, request: HttpRequest | None = None, email_address: Any = None, **kwargs: Any
 ) -> None:
@@ -47,6 +62,18 @@ def on_email_confirmed(
 
     if email_address is not None:
         finish(request=request, email_address=email_address)
+
+
+def on_task_failure(sender: Any = None, task_id: str | None = None, exception: Any = None, **kwargs: Any) -> None:
+    """A Celery task failed for good (retries are not failures): if beat schedules it (the nightly backup and
+    purge, the rate and tracking refreshes...), the security role hears of it by email."""
+    from privacy.security import alert_job_failed, is_scheduled_job
+
+    name = getattr(sender, "name", "") or ""
+    headers = getattr(getattr(sender, "request", None), "headers", None) or {}
+    if not (headers.get("periodic_task_name") or is_scheduled_job(name)):
+        return
+    alert_job_failed(task_name=name, task_id=task_id or "", error=type(exception).__name__)
 
 
 def on_setting_changed(sender: Any, setting: str = "", **kwargs: Any) -> None:
@@ -59,7 +86,9 @@ def on_setting_changed(sender: Any, setting: str = "", **kwargs: Any) -> None:
 
 def connect() -> None:
     from allauth.account.signals import email_confirmed
+    from allauth.mfa.signals import authentication_failed
     from axes.signals import user_locked_out
+    from celery.signals import task_failure
     from django.contrib.auth.signals import user_logged_in, user_login_failed
     from django.core.signals import setting_changed
 
@@ -67,4 +96,6 @@ def connect() -> None:
     user_locked_out.connect(on_locked_out, dispatch_uid="privacy.locked_out")
     user_logged_in.connect(on_logged_in, dispatch_uid="privacy.logged_in")
     email_confirmed.connect(on_email_confirmed, dispatch_uid="privacy.email_confirmed")
+    authentication_failed.connect(on_mfa_failed, dispatch_uid="privacy.mfa_failed")
     setting_changed.connect(on_setting_changed, dispatch_uid="privacy.field_keys")
+    task_failure.connect(on_task_failure, dispatch_uid="privacy.task_failure", weak=False)

@@ -4,7 +4,8 @@
 receivers (failed sign-ins, lockouts, new devices), the staff sign-in, payments (invalid webhook
 signatures) and the privacy features. Details must not hold personal data: a sign-in name is passed as
 `username=` and stored and logged only as a keyed hash. After writing, the alert rules run: a burst of
-failures from one address, or a staff sign-in from a new address, emails the security role.
+failures from one address, or a staff sign-in from a new address, emails the security role. A scheduled
+job that fails for good alerts them too (`alert_job_failed`, from Celery's task_failure signal).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ WARNING_KINDS = frozenset(
     {Kind.LOGIN_FAILED, Kind.CODE_FAILED, Kind.LOCKED_OUT, Kind.PERMISSION_DENIED, Kind.WEBHOOK_INVALID}
 )
 FAILURE_KINDS = (Kind.LOGIN_FAILED, Kind.CODE_FAILED)
+#: one alert per failing scheduled job per hour (a job beat runs every few minutes must not flood the team)
+JOB_ALERT_WINDOW = timedelta(hours=1)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -155,17 +158,42 @@ def _failure_burst(event: SecurityEvent) -> None:
         )
 
 
-def _alert(rule: str, *, subject: str, message: str, details: dict, window: timedelta | None) -> None:
+def is_scheduled_job(task_name: str) -> bool:
+    """Whether beat runs this task on a schedule (an enabled django-celery-beat row names it)."""
+    from django_celery_beat.models import PeriodicTask
+
+    return bool(task_name) and PeriodicTask.objects.filter(task=task_name, enabled=True).exists()
+
+
+def alert_job_failed(*, task_name: str, task_id: str, error: str) -> SecurityAlert | None:
+    """A scheduled job failed after its retries: alert the security role (once an hour per job).
+
+    Only the exception's type goes in the alert: its text may quote data; the worker's log has the traceback.
+    """
+    return _alert(
+        SecurityAlert.Rule.JOB_FAILED,
+        subject=f"task:{task_name}"[:64],
+        message=(
+            f"The scheduled job {task_name} failed after its retries ({error}). "
+            f"See the worker's log for task {task_id}; the job runs again at its next scheduled time."
+        ),
+        details={"task": task_name, "task_id": task_id, "error": error},
+        window=JOB_ALERT_WINDOW,
+    )
+
+
+def _alert(rule: str, *, subject: str, message: str, details: dict, window: timedelta | None) -> SecurityAlert | None:
     """Send one alert per subject per window (every time when `window` is None) to the security role."""
     if (
         window is not None
         and SecurityAlert.objects.filter(rule=rule, subject=subject, at__gte=timezone.now() - window).exists()
     ):
-        return
+        return None
     alert = SecurityAlert.objects.create(rule=rule, subject=subject, message=message, details=details)
     from privacy.tasks import send_security_alert
 
     send_security_alert.delay_on_commit(alert.pk)
+    return alert
 
 
 def security_team() -> list[Any]:

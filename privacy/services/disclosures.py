@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from email.utils import parseaddr
 from typing import Any
+
+from django.db.models import Q
 
 from privacy.models import Disclosure
 
@@ -42,18 +45,26 @@ def record_disclosure(
     )
 
 
-def record_emails_sent(*, to: Iterable[str], template: str) -> list[Disclosure]:
-    """Record that an email went through the email service to these addresses (when EMAIL_SERVICE_NAME names
-    an outside service; the console and test backends disclose nothing). Called by portal.emails."""
-    from django.conf import settings
+def record_emails_sent(*, to: Iterable[str], purpose: str, service: str) -> list[Disclosure]:
+    """Record that one email went through the outside email service `service` to these addresses: one
+    disclosure for each member among them (found by their login or any other address of theirs, such as a new
+    one being verified). Called by the email backend (portal.mail) for every message it sends."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
-    service = getattr(settings, "EMAIL_SERVICE_NAME", "")
-    if not service:
+    addresses = {parseaddr(address)[1].lower() for address in to} - {""}
+    if not addresses:
         return []
-    addresses = [address.lower() for address in to]
-    purpose = "Email: " + template.rsplit("/", 1)[-1].replace("_", " ")
-    users = get_user_model().objects.filter(email__in=addresses).prefetch_related("memberships__merchant")
+    by_address = Q()
+    for address in sorted(addresses):
+        by_address |= Q(email__iexact=address)
+    other_addresses = EmailAddress.objects.filter(by_address).values("user_id")
+    users = (
+        get_user_model()
+        .objects.filter(by_address | Q(pk__in=other_addresses))
+        .prefetch_related("memberships__merchant")
+        .order_by("pk")
+    )
     return [
         record_disclosure(
             recipient=Recipient.EMAIL_SERVICE,
@@ -61,7 +72,13 @@ def record_emails_sent(*, to: Iterable[str], template: str) -> list[Disclosure]:
             categories=[Category.NAME, Category.EMAIL],
             purpose=purpose,
             user=user,
-            merchant=next((m.merchant for m in user.memberships.all()), None),
+            merchant=_first_merchant(user),
         )
         for user in users
     ]
+
+
+def _first_merchant(user: Any) -> Any:
+    """The member's company (their first membership's, for the rare member of several)."""
+    memberships = sorted(user.memberships.all(), key=lambda m: m.pk)
+    return memberships[0].merchant if memberships else None

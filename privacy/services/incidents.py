@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Membership
 from privacy.models import Incident, IncidentEvent
-from privacy.services.errors import IllegalTransition
+from privacy.services.errors import IllegalTransition, PrivacyError
 
 Status = Incident.Status
 
@@ -33,12 +34,28 @@ def open_incident(*, incident: Incident, by: Any) -> Incident:
     return incident
 
 
+class NoticeIncomplete(PrivacyError):
+    code = "incident_notice_incomplete"
+    message = _(
+        "The affected merchants cannot be notified yet: write the notice to them and choose at least one "
+        "affected merchant, save the incident, then notify."
+    )
+
+
+def check_notice_ready(incident: Incident) -> None:
+    """Notifying needs a notice to send and someone to send it to."""
+    if not incident.notice.strip() or not incident.affected_merchants.exists():
+        raise NoticeIncomplete()
+
+
 def move(incident: Incident, *, to: str, by: Any, note: str = "") -> Incident:
     """Move an incident to its next stage, recording who, when and why; notifying emails the merchants."""
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if to not in TRANSITIONS[incident.status]:
             raise IllegalTransition()
+        if to == Status.NOTIFIED:
+            check_notice_ready(incident)
         incident.status = to
         setattr(incident, STAMP[to], timezone.now())
         incident.save(update_fields=["status", STAMP[to]])

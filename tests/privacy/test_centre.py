@@ -232,6 +232,8 @@ def test_emails_through_an_outside_service_are_in_the_ledger(settings, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         member.post(reverse("privacy:export_request"))
     assert not Disclosure.objects.exists(), "the test email backend is no third party"
+    settings.EMAIL_BACKEND = "portal.mail.LedgerEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.EMAIL_SERVICE_NAME = "Amazon SES"
     with django_capture_on_commit_callbacks(execute=True):
         DataExport.objects.update(status=DataExport.Status.EXPIRED)

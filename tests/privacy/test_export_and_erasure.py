@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from merchants.models import ApplicationDocument, User
+from merchants.models import ApplicationDocument, Membership, User
 from orders.models import Order
 from privacy import registry
 from privacy.crypto import field_crypter
@@ -95,9 +97,8 @@ def test_the_export_is_encrypted_at_rest_and_its_download_is_logged(django_captu
     assert not stored.startswith(b"PK")
     assert FULL_NAME.encode() not in stored
     assert zipfile.is_zipfile(io.BytesIO(field_crypter().decrypt(stored)))
-    assert export.download_count == 0 or export.status == DataExport.Status.READY
-    export.refresh_from_db()
-    assert export.download_count == 1
+    assert export.status == DataExport.Status.READY and export.ready_at is not None
+    assert export.download_count == 1 and export.last_downloaded_at is not None
     kinds = list(SecurityEvent.objects.filter(user=member.user).values_list("kind", flat=True))
     assert "export_requested" in kinds and "export_downloaded" in kinds
 
@@ -138,6 +139,24 @@ def test_after_erasure_the_raw_tables_hold_none_of_the_members_personal_data(
     assert erasure.status == ErasureRequest.Status.REQUESTED
 
     security = staff_client("security")
+    # The admin's history names the member in other records too: a membership is "<email> @ <company> (<role>)".
+    membership = Membership.objects.get(user=member.user)
+    LogEntry.objects.create(
+        user=security.staff_user,
+        content_type=ContentType.objects.get_for_model(Membership),
+        object_id=str(membership.pk),
+        object_repr=str(membership),
+        action_flag=CHANGE,
+        change_message=json.dumps([{"changed": {"fields": ["Role"]}}, f"Asked by {EMAIL} on the phone"]),
+    )
+    other = LogEntry.objects.create(
+        user=security.staff_user,
+        content_type=ContentType.objects.get_for_model(Membership),
+        object_id="0",
+        object_repr="someone.else@example.test @ M-1 (buyer)",
+        action_flag=CHANGE,
+        change_message="",
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = security.post(reverse("admin:privacy_erasurerequest_approve", args=[erasure.pk]), {"note": ""})
@@ -145,6 +164,11 @@ def test_after_erasure_the_raw_tables_hold_none_of_the_members_personal_data(
 
     leaks = [(table, value[:80]) for table, value in raw_values() for s in SENTINELS if s.lower() in value.lower()]
     assert leaks == []
+    entry = LogEntry.objects.get(object_id=str(membership.pk), content_type__model="membership")
+    assert entry.object_repr.startswith("[erased] @ ") and entry.action_flag == CHANGE
+    assert json.loads(entry.change_message)[1] == "Asked by [erased] on the phone"
+    other.refresh_from_db()
+    assert other.object_repr == "someone.else@example.test @ M-1 (buyer)", "other people's history stays"
     assert not document_path.exists()
     # What the law keeps: the order, its lines and the company, no longer tied to a name.
     order = Order.objects.get(pk=member.order.pk)

@@ -17,11 +17,15 @@ from tests.factories import MembershipFactory, StaffFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def new_incident(by) -> Incident:
-    return incidents.open_incident(
-        incident=Incident(title="Laptop stolen", description="A staff laptop was stolen.", data_categories="names"),
+def new_incident(by, *, notice: str = "A laptop holding your customers' names was stolen.") -> Incident:
+    incident = incidents.open_incident(
+        incident=Incident(
+            title="Laptop stolen", description="A staff laptop was stolen.", data_categories="names", notice=notice
+        ),
         by=by,
     )
+    incident.affected_merchants.add(MembershipFactory(role=Membership.Role.OWNER).merchant)
+    return incident
 
 
 @pytest.mark.parametrize(("start", "to"), list(itertools.product(Incident.Status.values, Incident.Status.values)))
@@ -81,12 +85,36 @@ def test_security_registers_an_incident_and_walks_it_to_closure_notifying_the_ow
 
 def test_a_retried_notification_sends_nothing_twice():
     staff = StaffFactory()
-    owner = MembershipFactory(role=Membership.Role.OWNER)
     incident = new_incident(staff)
-    incident.affected_merchants.add(owner.merchant)
     assert incidents.notify_affected(incident_id=incident.pk) == 1
     assert incidents.notify_affected(incident_id=incident.pk) == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("missing", ["notice", "merchants"])
+def test_notifying_needs_a_notice_and_an_affected_merchant(missing, django_capture_on_commit_callbacks):
+    staff = StaffFactory()
+    incident = new_incident(staff, notice="   " if missing == "notice" else "Your data may have been seen.")
+    if missing == "merchants":
+        incident.affected_merchants.clear()
+    incidents.move(incident, to="contained", by=staff)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(incidents.NoticeIncomplete):
+        incidents.move(incident, to="notified", by=staff)
+    incident.refresh_from_db()
+    assert incident.status == "contained" and incident.notified_at is None
+    assert mail.outbox == []
+
+
+def test_staff_who_notify_without_a_notice_are_told_what_is_missing(staff_client):
+    security = staff_client("security")
+    incident = new_incident(security.staff_user, notice="")
+    incidents.move(incident, to="contained", by=security.staff_user)
+    response = security.post(
+        reverse("admin:privacy_incident_step", args=[incident.pk, "notified"]), {"note": ""}, follow=True
+    )
+    assert "write the notice to them and choose at least one affected merchant" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == "contained"
 
 
 def test_roles_without_incident_management_cannot_move_an_incident(staff_client):

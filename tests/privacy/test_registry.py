@@ -77,3 +77,62 @@ def test_erasing_one_member_leaves_the_company_its_consignees_and_brand_kit_unti
     assert outcome["shipping.consignee"]["rows"] == 2
     assert set(Consignee.objects.values_list("name", flat=True)) == {""}
     assert BrandKit.objects.get(merchant=owner.merchant).return_address == ""
+
+
+@pytest.mark.django_db
+def test_branding_requests_and_the_members_files_are_exported_and_go_with_the_last_member():
+    from pathlib import Path
+
+    from branding.models import BrandingFile, BrandingRequest
+    from merchants.models import Membership
+    from privacy.services.erasure import erase_person
+    from privacy.services.exports import collect
+    from tests.branding.helpers import filed, pdf
+    from tests.factories import MembershipFactory
+
+    owner = MembershipFactory(role=Membership.Role.OWNER)
+    buyer = MembershipFactory(merchant=owner.merchant, role=Membership.Role.BUYER)
+    request = filed(buyer, files=(pdf(name="layla-mockup.pdf"),), brief="Boxes for Layla Sentinel's shop")
+    stored = BrandingFile.objects.get(request=request)
+    path = Path(stored.file.path)
+    assert path.exists()
+
+    sections = collect(user=owner.user)
+    assert sections["branding.brandingrequest"]["rows"][0]["brief"] == "Boxes for Layla Sentinel's shop"
+    assert sections["branding.brandingfile"]["rows"][0]["original_name"] == "layla-mockup.pdf"
+
+    outcome = erase_person(user=buyer.user)  # the owner stays: the company still works with its requests
+    assert "branding.brandingrequest" not in outcome and "branding.brandingfile" not in outcome
+    assert BrandingRequest.objects.get(pk=request.pk).brief and path.exists()
+
+    outcome = erase_person(user=owner.user)  # the last member: the brief and the uploaded files go
+    assert outcome["branding.brandingrequest"]["rows"] == 1 and outcome["branding.brandingfile"]["rows"] == 1
+    request.refresh_from_db()
+    stored.refresh_from_db()
+    assert request.brief == "" and request.reference and request.requested_by_id == buyer.user_id
+    assert not path.exists() and stored.original_name == "" and not stored.file
+
+
+@pytest.mark.django_db
+def test_security_alerts_naming_addresses_are_purged_after_the_security_log_period():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from privacy.models import SecurityAlert
+    from privacy.personal_data import SECURITY_LOG_DAYS
+    from privacy.services.retention import purge_expired
+
+    def alert(days_ago: int) -> SecurityAlert:
+        return SecurityAlert.objects.create(
+            rule="failure_burst",
+            message="5 failed sign-ins or codes from 198.51.100.7 in the last 10 minutes.",
+            details={"ip_address": "198.51.100.7"},
+            at=timezone.now() - timedelta(days=days_ago),
+        )
+
+    old, recent = alert(SECURITY_LOG_DAYS + 1), alert(SECURITY_LOG_DAYS - 1)
+    assert registry.entry_for(SecurityAlert) is not None
+    assert purge_expired()["privacy.securityalert"] == 1
+    assert list(SecurityAlert.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not SecurityAlert.objects.filter(pk=old.pk).exists()

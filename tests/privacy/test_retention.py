@@ -124,3 +124,38 @@ def test_an_expired_row_that_another_record_protects_is_kept_and_the_purge_goes_
     counts = purge_expired()
     assert counts["merchants.user"] == 1 and counts["merchants.user (kept)"] == 1
     assert User.objects.filter(pk=protected.pk).exists()
+
+
+def test_consignees_are_erased_after_the_period_from_delivery_or_from_the_orders_cancellation(settings):
+    from orders.services.placing import cancel_order
+    from shipping.models import Consignee, Shipment
+    from tests.shipping.helpers import white_label_order, with_consignees
+
+    days = settings.PRIVACY_CONSIGNEE_RETENTION_DAYS
+    with time_machine.travel(START, tick=False):
+        delivered_order, owner = white_label_order(units=1)
+        (delivered,) = with_consignees(delivered_order, owner, 1)
+        Shipment.objects.create(
+            order=delivered_order,
+            merchant=delivered_order.merchant,
+            consignee=delivered,
+            status=Shipment.Status.DELIVERED,
+            carrier="in_house",
+            delivered_at=START,
+            updated_at=START,
+        )
+        cancelled_order, owner = white_label_order(units=1)
+        (never_shipped,) = with_consignees(cancelled_order, owner, 1)
+    with time_machine.travel(START + timedelta(days=10), tick=False):
+        cancel_order(order=cancelled_order, by=owner.user, reason="Customer changed their mind")
+    ended = {"delivered": (delivered.pk, START), "cancelled": (never_shipped.pk, START + timedelta(days=10))}
+
+    for case, (consignee_id, since) in ended.items():
+        with time_machine.travel(since + timedelta(days=days - 1), tick=False):
+            purge_expired()
+        assert Consignee.objects.get(pk=consignee_id).name != "", f"{case}: kept until the period is over"
+        with time_machine.travel(since + timedelta(days=days + 1), tick=False):
+            purge_expired()
+        consignee = Consignee.objects.get(pk=consignee_id)
+        assert (consignee.name, consignee.phone, consignee.address_line1, case) == ("", "", "", case)
+        assert consignee.erased_at is not None

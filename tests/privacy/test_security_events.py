@@ -124,3 +124,50 @@ def test_the_security_role_reads_events_and_other_roles_cannot(staff_client):
     response = security.get(reverse("admin:privacy_securityevent_changelist"), {"q": "198.51.100.7"})
     assert response.status_code == 200
     assert "198.51.100.7" in response.content.decode()
+
+
+def member_with_two_factor(email: str = EMAIL) -> tuple:
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = verified_user(email)
+    TOTP.activate(user, generate_totp_secret())
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    return user, codes
+
+
+def test_a_members_wrong_two_factor_code_is_recorded_as_a_code_failure(client):
+    user, _codes = member_with_two_factor()
+    response = client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert response.status_code == 200  # the form again, with an error
+    event = SecurityEvent.objects.get(kind="code_failed")
+    assert event.user == user and event.ip_address == "127.0.0.1"
+    assert event.details["step"] == "member_sign_in" and event.details["authenticator"] == "totp"
+    assert EMAIL not in str(event.details) and "000000" not in str(event.details)
+
+
+def test_a_used_recovery_code_tried_again_is_a_code_failure(client):
+    user, codes = member_with_two_factor()
+    client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    assert client.post(reverse("mfa_authenticate"), {"code": codes[0]}).status_code == 302
+    assert not SecurityEvent.objects.filter(kind="code_failed").exists()
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert SecurityEvent.objects.get(kind="code_failed").user == user
+
+
+def test_members_wrong_codes_count_for_the_burst_alert(settings, django_capture_on_commit_callbacks):
+    settings.SECURITY_BURST_THRESHOLD = 3
+    create_staff_member(email="guard@store.test", roles=["security"])
+    member_with_two_factor()
+    member_client = Client()
+    member_client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            member_client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    alert = SecurityAlert.objects.get(rule="failure_burst")
+    assert alert.details["count"] == 3
+    assert [m.to for m in mail.outbox] == [["guard@store.test"]]
