@@ -162,7 +162,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
     list_select_related = ("order", "merchant", "consignee")
     search_fields = ("reference", "tracking_number", "order__reference", "merchant__code")
     date_hierarchy = "created_at"
-    actions = ("retry_selected", "print_selected_slips")
+    actions = ("retry_selected", "confirm_cancelled_selected", "print_selected_slips")
     inlines = (EventInline,)
     fields = (
         "reference",
@@ -172,6 +172,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
         "status",
         "carrier",
         "carrier_reference",
+        "booking_live_at_carrier",
         "tracking_number",
         "idempotency_key",
         "attempts",
@@ -354,9 +355,15 @@ class ShipmentAdmin(ReadOnlyAdmin):
         failed = list(queryset.filter(status=S.FAILED).order_by("pk"))
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
+            queued = 0
             for shipment in failed:
-                services.retry_shipment(shipment_id=shipment.pk, by=request.user, note=form.cleaned_data["reason"])
-            self.message_user(request, gettext("%(count)s shipments queued again.") % {"count": len(failed)})
+                try:
+                    services.retry_shipment(shipment_id=shipment.pk, by=request.user, note=form.cleaned_data["reason"])
+                except services.ShippingError as exc:
+                    self.message_user(request, f"{shipment.reference}: {exc}", messages.ERROR)
+                else:
+                    queued += 1
+            self.message_user(request, gettext("%(count)s shipments queued again.") % {"count": queued})
             return None
         return self._render(
             request,
@@ -366,6 +373,19 @@ class ShipmentAdmin(ReadOnlyAdmin):
             shipments=failed,
             action="retry_selected",
             selected=request.POST.getlist(ACTION_CHECKBOX_NAME),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Confirm the selected bookings were cancelled at the carrier"), permissions=["move"]
+    )
+    def confirm_cancelled_selected(self, request: HttpRequest, queryset: QuerySet[Shipment]) -> None:
+        live = list(queryset.filter(booking_live_at_carrier=True).order_by("pk"))
+        for shipment in live:
+            services.confirm_cancelled_at_carrier(shipment_id=shipment.pk, by=request.user)
+        self.message_user(
+            request,
+            gettext("%(count)s shipments marked cancelled at the carrier: they can be retried now.")
+            % {"count": len(live)},
         )
 
     @admin.action(description=gettext_lazy("Print the packing slips of the selected shipments"), permissions=["print"])

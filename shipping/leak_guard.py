@@ -9,10 +9,12 @@ spacing and punctuation, so "M a i s o n  DU MAROC" and "maison-du-maroc" match 
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -58,11 +60,32 @@ KIND_LABELS = {
 }
 
 
+#: Cyrillic and Greek letters drawn like Latin ones: "Маіѕоп" must read as "Maison".
+LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic, lower case
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+        "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l",
+        "ԛ": "q", "ԝ": "w", "ү": "y", "ɡ": "g", "п": "n",
+        # Cyrillic, upper case
+        "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t",
+        "У": "y", "Х": "x", "І": "i", "Ј": "j", "Ѕ": "s", "Ү": "y", "Ԁ": "d", "Ԛ": "q", "Ԝ": "w", "Ӏ": "l",
+        # Greek, upper case
+        "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o",
+        "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c", "Ϳ": "j",
+        # Greek, lower case
+        "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ϲ": "c",
+        "ϳ": "j", "ε": "e", "η": "n", "ω": "w",
+    }
+)  # fmt: skip
+
+
 def normalise(text: str) -> str:
-    """Lower case, accents removed, and nothing but letters and digits (spacing and punctuation go)."""
+    """Lower case, accents removed, look-alike letters read as Latin, and nothing but letters and digits
+    (spacing and punctuation go)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c for c in plain.casefold() if c.isalnum())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(LOOK_ALIKES)
+    return "".join(c for c in plain.casefold().translate(LOOK_ALIKES) if c.isalnum())
 
 
 def _distinctive_name(name: str) -> str:
@@ -113,7 +136,21 @@ def pdf_text(pdf: bytes) -> str:
     parts = [page.extract_text() or "" for page in reader.pages]
     metadata: dict[str, object] = dict(reader.metadata or {})
     parts += [str(value) for value in metadata.values()]
+    parts.append(_xmp_text(reader))
     return "\n".join(parts)
+
+
+def _xmp_text(reader: Any) -> str:
+    """The text of the document's XMP metadata stream (creator, title, producer...), without the XML markup."""
+    try:
+        stream = reader.trailer["/Root"].get("/Metadata")
+        raw = stream.get_object().get_data() if stream is not None else b""
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return ""
+    xml = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+    # XMP may give a property as an element's text or, in its short form, as an attribute: read both.
+    attributes = [value for pair in re.findall(r"=\s*\"([^\"]*)\"|=\s*'([^']*)'", xml) for value in pair if value]
+    return html.unescape(re.sub(r"<[^>]*>", "\n", xml) + "\n" + "\n".join(attributes))
 
 
 def find_leaks_in_pdf(pdf: bytes, identifiers: list[Identifier] | None = None) -> list[Leak]:

@@ -34,6 +34,7 @@ class ShippingPlan(models.Model):
     )
     started_at = models.DateTimeField(_("shipping started"), null=True, blank=True)
     merchant_notified_at = models.DateTimeField(_("merchant notified"), null=True, blank=True)
+    tracking_notified_at = models.DateTimeField(_("merchant sent the tracking numbers"), null=True, blank=True)
     staff_alerted_at = models.DateTimeField(_("fulfilment staff last alerted"), null=True, blank=True)
 
     class Meta:
@@ -115,6 +116,8 @@ class Shipment(models.Model):
     # Sent with every booking request: the carrier answers a repeat with the first booking, never a second.
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True, editable=False)
     carrier_reference = models.CharField(_("carrier reference"), max_length=64, blank=True)
+    # Set when a booking we abandoned could not be cancelled: no retry until staff confirm it is cancelled.
+    booking_live_at_carrier = models.BooleanField(_("booking still live at the carrier"), default=False)
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
     slip = models.FileField(_("packing slip"), upload_to=_private_path, max_length=200, blank=True)
     label = models.FileField(_("label"), upload_to=_private_path, max_length=200, blank=True)

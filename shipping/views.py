@@ -275,8 +275,6 @@ def _api_add(request: MerchantRequest, order: Order) -> JsonResponse:
     lines = list(order.lines.all())
     cleaned, errors = [], []
     for index, entry in enumerate(entries):
-        if isinstance(entry.get("items"), list):
-            entry = {**entry, "items": "; ".join(f"{i.get('sku')}:{i.get('quantity')}" for i in entry["items"])}
         try:
             cleaned.append(services.clean_consignee(entry, lines=lines))
         except ValidationError as exc:

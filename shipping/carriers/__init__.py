@@ -1,8 +1,9 @@
 """Carriers behind one small interface: book, cancel, track.
 
 A carrier gets a `Parcel` (what is written on the box) and answers with a `Booking`. Errors are
-`CarrierUnavailable` (transient: the job retries with backoff) or `CarrierRejected` (permanent: the
-shipment fails at once, with the carrier's reason for staff).
+`CarrierUnavailable` (transient, including an answer cut off on the way: the job retries with backoff)
+or `CarrierRejected` (permanent, including an answer of the wrong shape: the shipment fails at once,
+with the reason for staff).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class CarrierUnavailable(CarrierError):
 
 
 class CarrierRejected(CarrierError):
-    """The carrier refused the request (4xx): trying again would not help."""
+    """The carrier refused the request (4xx), or answered with something of the wrong shape: trying again
+    would not help."""
 
     code = "carrier_rejected"
 
@@ -78,6 +80,8 @@ class Carrier(Protocol):
     name: str
     #: False when staff type the tracking number by hand at hand-over
     gives_tracking_number: bool
+    #: True when parcels' personal data leave the company for the carrier (recorded in the privacy ledger)
+    third_party: bool
 
     def book(self, parcel: Parcel) -> Booking: ...
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import http.client
+import io
 import json
 import logging
 import urllib.error
@@ -42,6 +44,7 @@ class HttpCarrier:
     code = "http"
     name = "Courier API"
     gives_tracking_number = True
+    third_party = True
 
     def __init__(self, *, base_url: str, api_key: str, timeout: float = 15.0) -> None:
         if not base_url.startswith(("https://", "http://")):
@@ -83,25 +86,32 @@ class HttpCarrier:
             raise CarrierRejected(f"HTTP {exc.code}: {detail}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise CarrierUnavailable(f"no answer from the courier API: {exc}") from exc
+        except (http.client.HTTPException, OSError) as exc:  # IncompleteRead: the answer was cut off
+            raise CarrierUnavailable(f"the courier API's answer was cut off or unreadable: {exc!r}"[:300]) from exc
         try:
-            return json.loads(payload or b"{}")
-        except ValueError as exc:
+            answer = json.loads(payload or b"{}")
+        except ValueError as exc:  # a truncated body reads as broken JSON: worth another try
             raise CarrierUnavailable("the courier API answered with something that is not JSON") from exc
+        if not isinstance(answer, dict):
+            raise CarrierRejected(f"the courier API answered with a JSON {type(answer).__name__}, not an object")
+        return answer
 
     def book(self, parcel: Parcel) -> Booking:
         """Book one parcel; a repeat with the same idempotency key returns the same booking."""
         body = asdict(parcel)
         body.pop("idempotency_key")
         answer = self._call("POST", "/v1/shipments", body, **{"Idempotency-Key": parcel.idempotency_key})
-        try:
-            label = base64.b64decode(answer["label_pdf"], validate=True) if answer.get("label_pdf") else None
-            return Booking(
-                carrier_reference=str(answer["id"])[:64],
-                tracking_number=str(answer.get("tracking_number") or "")[:64],
-                label_pdf=label,
-            )
-        except (KeyError, binascii.Error) as exc:
-            raise CarrierUnavailable("the courier API's booking answer is incomplete") from exc
+        booking_id = answer.get("id")
+        if not isinstance(booking_id, str | int) or isinstance(booking_id, bool) or not str(booking_id).strip():
+            raise CarrierRejected("the courier API's booking answer has no shipment id")
+        tracking_number = answer.get("tracking_number") or ""
+        if not isinstance(tracking_number, str | int) or isinstance(tracking_number, bool):
+            raise CarrierRejected("the courier API's tracking number is not text")
+        return Booking(
+            carrier_reference=str(booking_id)[:64],
+            tracking_number=str(tracking_number)[:64],
+            label_pdf=_label(answer.get("label_pdf")),
+        )
 
     def cancel(self, *, carrier_reference: str) -> None:
         """Cancel a booking that has not been picked up."""
@@ -119,8 +129,31 @@ class HttpCarrier:
                 at = datetime.fromisoformat(str(answer["updated_at"]))
             except ValueError:
                 at = None
-        events = tuple(str(e)[:200] for e in answer.get("events", []) if isinstance(e, str))
+        listed = answer.get("events")
+        events = tuple(str(e)[:200] for e in listed if isinstance(e, str)) if isinstance(listed, list) else ()
         return TrackingUpdate(status=status, at=at, note=str(answer.get("status")), events=events)
+
+
+def _label(value: Any) -> bytes | None:
+    """The booking's label as PDF bytes; a label that is not base64 of a readable PDF is refused."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise CarrierRejected(f"the courier API's label_pdf is a {type(value).__name__}, not base64 text")
+    try:
+        label = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise CarrierRejected("the courier API's label_pdf is not valid base64") from exc
+    if not label.startswith(b"%PDF-"):
+        raise CarrierRejected("the courier API's label is not a PDF")
+    try:
+        PdfReader(io.BytesIO(label)).pages[0]  # noqa: B018 - reading it is the check
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise CarrierRejected("the courier API's label is a damaged PDF that cannot be read") from exc
+    return label
 
 
 def _error_detail(exc: urllib.error.HTTPError) -> str:

@@ -9,6 +9,7 @@ class InHouseCourier:
     code = "in_house"
     name = "In-house courier"
     gives_tracking_number = False
+    third_party = False
 
     def book(self, parcel: Parcel) -> Booking:
         """Nothing to call: print our own address label; the parcel is ours until handed over."""

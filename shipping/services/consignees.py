@@ -133,6 +133,47 @@ def parse_items(text: str, *, lines: list[OrderLine]) -> dict[int, int]:
     return items
 
 
+def _whole_number(value: Any) -> int | None:
+    """An int from JSON (or its digits as text); None for anything else, booleans included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _structured_items(value: dict[Any, Any] | list[Any], *, lines: list[OrderLine]) -> dict[int, int]:
+    """Items given through the API: {line id: quantity} or [{"sku": ..., "quantity": ...}, ...]."""
+    invalid = ValidationError(
+        _('Give items as {"line id": quantity} or as a list of {"sku": "…", "quantity": 1}, quantities from 1.'),
+        code="items",
+    )
+    if isinstance(value, list):
+        parts = []
+        for entry in value:
+            if not isinstance(entry, dict) or not isinstance(entry.get("sku"), str):
+                raise invalid
+            quantity = _whole_number(entry.get("quantity"))
+            if quantity is None or quantity < 1:
+                raise invalid
+            parts.append(f"{entry['sku']}:{quantity}")
+        if not parts:
+            raise ValidationError(_("Send at least one item."), code="items_missing")
+        return parse_items("; ".join(parts), lines=lines)
+    items: dict[int, int] = {}
+    for key, raw_quantity in value.items():
+        line_id, quantity = _whole_number(key), _whole_number(raw_quantity)
+        if line_id is None or quantity is None:
+            raise invalid
+        if quantity > 0:
+            items[line_id] = items.get(line_id, 0) + quantity
+    if not items:
+        raise ValidationError(_("Send at least one item."), code="items_missing")
+    return items
+
+
 def clean_consignee(raw: dict[str, Any], *, lines: list[OrderLine]) -> ConsigneeData:
     """Check one consignee's fields (per-country address rules); raise a ValidationError keyed by field."""
     values = {name: str(raw.get(name) or "").strip() for name in CSV_COLUMNS}
@@ -159,10 +200,8 @@ def clean_consignee(raw: dict[str, Any], *, lines: list[OrderLine]) -> Consignee
     phone = check("phone", lambda: addresses.clean_phone(values["phone"])) if values["phone"] else ""
     if values["email"]:
         check("email", lambda: validate_email(values["email"]))
-    if isinstance(raw.get("items"), dict):
-        items = {int(k): int(v) for k, v in raw["items"].items() if int(v) > 0}
-        if not items:
-            errors.setdefault("items", []).append(ValidationError(_("Send at least one item."), code="items_missing"))
+    if isinstance(raw.get("items"), dict | list):
+        items = check("items", lambda: _structured_items(raw["items"], lines=lines)) or {}
     else:
         items = check("items", lambda: parse_items(values["items"], lines=lines)) or {}
     if errors:
@@ -239,8 +278,9 @@ def add_consignees(*, order: Order, by: Any, consignees: list[ConsigneeData]) ->
     return rows
 
 
-def _read_csv(upload: Any) -> list[dict[str, str]]:
-    """The rows of the file by column name; a file that cannot be read at all is rejected whole."""
+def _read_csv(upload: Any) -> list[tuple[int, dict[str, str]]]:
+    """The rows of the file by column name, each with its line number in the file (blank lines count);
+    a file that cannot be read at all is rejected whole."""
     raw = upload.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
         raise CsvRejected(errors=[(0, str(_("The file is larger than 2 MB: split it into several files.")))])
@@ -260,7 +300,8 @@ def _read_csv(upload: Any) -> list[dict[str, str]]:
     if missing:
         raise CsvRejected(errors=[(1, str(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}))])
     reader.fieldnames = header
-    return [{k: v for k, v in row.items() if k} for row in reader]
+    # line_num is the physical line the row ends on, so blank lines skipped by the reader do not shift it.
+    return [(reader.line_num, {k: v for k, v in row.items() if k}) for row in reader]
 
 
 def import_consignees_csv(*, order: Order, by: Any, upload: Any) -> list[Consignee]:
@@ -271,11 +312,13 @@ def import_consignees_csv(*, order: Order, by: Any, upload: Any) -> list[Consign
     lines = list(order.lines.all())
     errors: list[tuple[int, str]] = []
     cleaned: list[ConsigneeData] = []
-    for number, row in enumerate(rows, start=2):  # line 1 is the header
+    numbers: list[int] = []
+    for number, row in rows:
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            continue  # a blank line
+            continue  # a line of empty cells
         try:
             cleaned.append(clean_consignee(row, lines=lines))
+            numbers.append(number)
         except ValidationError as exc:
             details = "; ".join(
                 f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in exc.message_dict.items()
@@ -283,12 +326,33 @@ def import_consignees_csv(*, order: Order, by: Any, upload: Any) -> list[Consign
             errors.append((number, details))
     if not cleaned and not errors:
         errors.append((0, str(_("The file has no consignees."))))
+    errors += _overruns(order, lines=lines, cleaned=cleaned, numbers=numbers)
     if errors:
-        raise CsvRejected(errors=errors)
+        raise CsvRejected(errors=sorted(errors, key=lambda error: error[0]))
     try:
         return add_consignees(order=order, by=by, consignees=cleaned)
     except QuantitiesExceeded as exc:
         raise CsvRejected(errors=[(0, str(exc))]) from exc
+
+
+def _overruns(
+    order: Order, *, lines: list[OrderLine], cleaned: list[ConsigneeData], numbers: list[int]
+) -> list[tuple[int, str]]:
+    """The lines of the file that give out more of an order line than is left, each with its number."""
+    remaining = remaining_quantities(order)
+    skus = {line.pk: line.sku for line in lines}
+    wanted: Counter[int] = Counter()
+    errors: list[tuple[int, str]] = []
+    for number, data in zip(numbers, cleaned, strict=True):
+        over = []
+        for line_id, quantity in data.items.items():
+            wanted[line_id] += quantity
+            left = max(remaining.get(line_id, 0), 0)
+            if wanted[line_id] > left:
+                over.append(str(QuantitiesExceeded(sku=skus.get(line_id, line_id), wanted=wanted[line_id], left=left)))
+        if over:
+            errors.append((number, " ".join(over)))
+    return errors
 
 
 def remove_consignee(*, order: Order, consignee_id: int, by: Any) -> None:

@@ -62,3 +62,33 @@ class NoBrandKit(SlipBlocked):
 class CarrierFailed(ShippingError):
     code = "carrier_failed"
     message = _("The carrier refused: %(reason)s")
+
+
+class ParcelLost(ShippingError):
+    code = "parcel_lost"
+    message = _("The carrier reports the parcel lost (%(status)s). Check with the carrier, then retry the shipment.")
+
+
+class TrackingFailed(ShippingError):
+    code = "tracking_failed"
+    message = _("The carrier's tracking could not be read: %(reason)s. It is tried again at the next pull.")
+
+
+class NoticeWithheld(ShippingError):
+    """The consignee's email would name the store: it is not sent, and staff are told."""
+
+    code = "leak_notice"
+    message = _(
+        "The consignee's email was not sent: it shows %(what)s. The parcel is booked; correct the brand kit "
+        "or the notice sender address, then tell the consignee another way."
+    )
+
+
+class BookingStillLive(ShippingError):
+    """A booking we abandoned could not be cancelled: a retry would book a second live parcel."""
+
+    code = "booking_live"
+    message = _(
+        "The booking %(reference)s is still live at the carrier: cancel it with the carrier, then mark the "
+        "shipment “cancelled at the carrier” before retrying it."
+    )

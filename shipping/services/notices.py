@@ -8,20 +8,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from orders.models import Order
 from portal.emails import send_templated_email
+from portal.mail import PURPOSE_ATTRIBUTE
+from privacy.models import Disclosure
+from privacy.services.disclosures import record_disclosure
 from shipping import leak_guard
 from shipping.models import Shipment
+from shipping.services.errors import NoticeWithheld
 
 logger = logging.getLogger(__name__)
 
 #: how many tracking numbers the merchant's notice lists before pointing to the portal
 LISTED = 20
+CONSIGNEE_NOTICE_PURPOSE = "Notice to a white-label consignee that their parcel is booked"
 
 
 def notify_merchant(*, order: Order, shipments: list[Shipment]) -> None:
@@ -44,10 +49,28 @@ def notify_merchant(*, order: Order, shipments: list[Shipment]) -> None:
     )
 
 
-def notify_consignee(*, shipment: Shipment, kit: Any, language: str) -> bool:
-    """Email the consignee that their parcel is on its way, in the merchant's name; False if withheld.
+def notify_merchant_tracking(*, order: Order, shipments: list[Shipment]) -> None:
+    """Give the member who placed the order the tracking numbers typed at hand-over, all parcels at once."""
+    person = order.placed_by
+    send_templated_email(
+        to=[person.email],
+        template="shipping/email/merchant_tracking",
+        context={
+            "order": order,
+            "shipments": shipments[:LISTED],
+            "count": len(shipments),
+            "more": max(len(shipments) - LISTED, 0),
+            "url": settings.SITE_URL + reverse("shipping:order_shipments", args=[order.reference]),
+        },
+        language=person.language,
+    )
 
-    The notice passes the leak guard like any document: if it would name the store, it is not sent.
+
+def notify_consignee(*, shipment: Shipment, kit: Any, language: str) -> bool:
+    """Email the consignee that their parcel is on its way, in the merchant's name; False without an address.
+
+    The notice passes the leak guard like any document, headers included: if it would name the store, it
+    is not sent and `NoticeWithheld` is raised for the caller to record and report.
     """
     consignee = shipment.consignee
     if not consignee.email:
@@ -58,13 +81,45 @@ def notify_consignee(*, shipment: Shipment, kit: Any, language: str) -> bool:
         text = render_to_string("shipping/email/consignee_booked.txt", context)
         html = render_to_string("shipping/email/consignee_booked.html", context)
     sender = formataddr((kit.sender_name, settings.SHIPPING_NOTICE_FROM_EMAIL))
-    if leak_guard.find_leaks("\n".join([sender, subject, text, html])):
-        logger.warning("consignee notice withheld by the leak guard", extra={"shipment": shipment.reference})
-        return False
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=sender, to=[consignee.email])
+    # The Message-ID names the notice sender's domain, never the host it was sent from (ours).
+    domain = settings.SHIPPING_NOTICE_FROM_EMAIL.rsplit("@", 1)[-1]
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=sender,
+        to=[consignee.email],
+        headers={"Message-ID": make_msgid(domain=domain)},
+    )
     message.attach_alternative(html, "text/html")
-    message.send()
+    headers = "\n".join(f"{name}: {value}" for name, value in message.message().items())
+    leaks = leak_guard.find_leaks("\n".join([headers, sender, subject, text, html]))
+    if leaks:
+        logger.warning("consignee notice withheld by the leak guard", extra={"shipment": shipment.reference})
+        raise NoticeWithheld(what=", ".join(leak.label for leak in leaks))
+    setattr(message, PURPOSE_ATTRIBUTE, CONSIGNEE_NOTICE_PURPOSE)
+    if message.send() and settings.EMAIL_SERVICE_NAME:
+        # The consignee is not a member, so the mail backend cannot record this one: we do.
+        record_disclosure(
+            recipient=Disclosure.Recipient.EMAIL_SERVICE,
+            recipient_name=settings.EMAIL_SERVICE_NAME,
+            categories=[Disclosure.Category.NAME, Disclosure.Category.EMAIL],
+            purpose=CONSIGNEE_NOTICE_PURPOSE,
+            merchant=shipment.order.merchant,
+            order=shipment.order,
+        )
     return True
+
+
+def alert_notice_withheld(*, order: Order, shipment: Shipment) -> None:
+    """Tell fulfilment staff that a consignee notice was withheld by the leak guard (the parcel is booked)."""
+    url = settings.SITE_URL + reverse("admin:shipping_shipment_change", args=[shipment.pk])
+    for person in fulfilment_staff():
+        send_templated_email(
+            to=[person.email],
+            template="shipping/email/staff_notice_withheld",
+            context={"order": order, "shipment": shipment, "url": url},
+            language=person.language,
+        )
 
 
 def fulfilment_staff() -> list[Any]:

@@ -12,13 +12,13 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
@@ -27,16 +27,21 @@ from orders.models import Order
 from portal.pdf import render_pdf
 from portal.uploads import PDF, private_name
 from shipping import documents, leak_guard
-from shipping.carriers import CarrierError, CarrierRejected, Parcel, carrier_for
+from shipping.carriers import Carrier, CarrierError, CarrierRejected, Parcel, carrier_for
+from shipping.carriers.in_house import InHouseCourier
 from shipping.models import Consignee, Shipment, ShipmentEvent, ShippingPlan
 from shipping.services import notices
 from shipping.services.errors import (
+    BookingStillLive,
     CarrierFailed,
     IllegalTransition,
     NoBrandKit,
+    NoticeWithheld,
     NotWhiteLabel,
     OrderNotPaid,
+    ParcelLost,
     SlipBlocked,
+    TrackingFailed,
     TrackingNumberNeeded,
 )
 
@@ -47,6 +52,7 @@ __all__ = [
     "backoff_delay",
     "book_shipment",
     "cancel_shipment",
+    "confirm_cancelled_at_carrier",
     "give_up",
     "hand_over",
     "move",
@@ -61,6 +67,7 @@ __all__ = [
     "requeue_stalled",
     "retry_shipment",
     "send_tasks",
+    "start_unshipped_orders",
     "start_shipping_for_merchant",
     "start_white_label_shipping",
     "sync_tracking",
@@ -211,6 +218,18 @@ def start_shipping_for_merchant(*, order: Order, by: Any) -> list[Shipment]:
     return start_white_label_shipping(order=order, by=by, source="portal")
 
 
+def _discard_after_commit(*documents: Any) -> None:
+    """Delete these stored files once the transaction that replaces or forgets them has committed."""
+    stored = [(document.storage, document.name) for document in documents if document]
+
+    def delete() -> None:
+        for storage, name in stored:
+            storage.delete(name)
+
+    if stored:
+        transaction.on_commit(delete, robust=True)
+
+
 # --- job 1: the packing slip -------------------------------------------------------------------------------
 
 
@@ -249,6 +268,7 @@ def prepare_shipment(*, shipment_id: int) -> str:
         except SlipBlocked as exc:
             _fail(shipment, code=exc.code, message=str(exc))
             return shipment.status
+        _discard_after_commit(shipment.slip)
         shipment.slip.save(private_name("shipping/slips", PDF), ContentFile(pdf), save=True)
         _enqueue("book_shipment", [shipment.pk])
     return shipment.status
@@ -296,15 +316,21 @@ def book_shipment(*, shipment_id: int) -> str:
         except CarrierRejected as exc:
             _fail(shipment, code=exc.code, message=str(CarrierFailed(reason=exc.message)))
             return shipment.status
+        _record_carrier_disclosure(shipment, carrier)
         shipment.carrier_reference = booking.carrier_reference
         shipment.attempts += 1
         if booking.label_pdf:
             try:
                 _check_document(booking.label_pdf)
             except SlipBlocked as exc:
-                _cancel_at_carrier(shipment)
-                _fail(shipment, code="leak_label", message=str(exc))
+                if _cancel_at_carrier(shipment):
+                    _fail(shipment, code="leak_label", message=str(exc))
+                else:
+                    shipment.booking_live_at_carrier = True
+                    live = BookingStillLive(reference=shipment.carrier_reference)
+                    _fail(shipment, code=live.code, message=f"{exc} {live}")
                 return shipment.status
+            _discard_after_commit(shipment.label)
             shipment.label.save(private_name("shipping/labels", PDF), ContentFile(booking.label_pdf), save=False)
         shipment.tracking_number = booking.tracking_number or shipment.tracking_number
         shipment.booked_at = timezone.now()
@@ -313,6 +339,23 @@ def book_shipment(*, shipment_id: int) -> str:
         _move(shipment, S.LABEL_CREATED, source=carrier.code, note=booking.carrier_reference)
         _enqueue("notify_shipment", [shipment.pk])
     return shipment.status
+
+
+def _record_carrier_disclosure(shipment: Shipment, carrier: Carrier) -> None:
+    """The consignee's name, phone and address went to an outside carrier: one entry in the privacy ledger."""
+    if not carrier.third_party:
+        return  # the in-house courier is us: nothing left the company
+    from privacy.models import Disclosure
+    from privacy.services.disclosures import record_disclosure
+
+    record_disclosure(
+        recipient=Disclosure.Recipient.CARRIER,
+        recipient_name=str(carrier.name),
+        categories=[Disclosure.Category.NAME, Disclosure.Category.PHONE, Disclosure.Category.ADDRESS],
+        purpose="Delivery of a white-label parcel",
+        merchant=shipment.order.merchant,
+        order=shipment.order,
+    )
 
 
 def backoff_delay(attempt: int) -> float:
@@ -349,25 +392,38 @@ def give_up(*, shipment_id: int, error: CarrierError) -> str:
 def _fail(shipment: Shipment, *, code: str, message: str) -> None:
     shipment.error_code, shipment.error, shipment.retry_at = code[:32], message[:1000], None
     _move(shipment, S.FAILED, source=WORKER, note=message)
-    order = shipment.order
-    plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=order)
-    now = timezone.now()
-    # One alert per order and half hour: a carrier outage failing a thousand parcels sends one email, not 1,000.
-    if plan.staff_alerted_at is None or plan.staff_alerted_at < now - timedelta(minutes=30):
-        plan.staff_alerted_at = now
-        plan.save(update_fields=["staff_alerted_at"])
-        failed = Shipment.objects.filter(order=order, status=S.FAILED).count()
-        transaction.on_commit(
-            lambda: notices.alert_fulfilment(order=order, shipment=shipment, failed_count=failed), robust=True
-        )
-    _notify_merchant_when_settled(order, plan=plan)
+    plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=shipment.order)
+    _alert_staff(shipment, plan=plan)
+    _notify_merchant_when_settled(shipment.order, plan=plan)
 
 
-def _cancel_at_carrier(shipment: Shipment) -> None:
+def _alert_staff(shipment: Shipment, *, plan: ShippingPlan, withheld: bool = False) -> None:
+    """Alert fulfilment staff after commit: a failed shipment, or a consignee notice the leak guard withheld.
+
+    One alert per order and half hour: a carrier outage failing a thousand parcels sends one email, not 1,000.
+    """
+    order, now = shipment.order, timezone.now()
+    if plan.staff_alerted_at is not None and plan.staff_alerted_at >= now - timedelta(minutes=30):
+        return
+    plan.staff_alerted_at = now
+    plan.save(update_fields=["staff_alerted_at"])
+    if withheld:
+        transaction.on_commit(lambda: notices.alert_notice_withheld(order=order, shipment=shipment), robust=True)
+        return
+    failed = Shipment.objects.filter(order=order, status=S.FAILED).count()
+    transaction.on_commit(
+        lambda: notices.alert_fulfilment(order=order, shipment=shipment, failed_count=failed), robust=True
+    )
+
+
+def _cancel_at_carrier(shipment: Shipment) -> bool:
+    """Cancel the shipment's booking at the carrier; False if the carrier did not confirm it."""
     try:
         carrier_for(shipment.carrier).cancel(carrier_reference=shipment.carrier_reference)
     except CarrierError as exc:
         logger.warning("carrier cancel failed", extra={"shipment": shipment.reference, "code": exc.code})
+        return False
+    return True
 
 
 # --- job 3: the notices ------------------------------------------------------------------------------------
@@ -379,11 +435,17 @@ def notify_shipment(*, shipment_id: int) -> str:
         shipment = _lock(shipment_id)
         if shipment.status not in BOOKED or shipment.notified_at is not None:
             return shipment.status
-        plan, _created = ShippingPlan.objects.get_or_create(order=shipment.order)
+        plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=shipment.order)
         if plan.notify_consignees:
             kit = active_brand_kit(merchant=shipment.order.merchant)
             if kit is not None:
-                notices.notify_consignee(shipment=shipment, kit=kit, language=shipment.order.merchant.language)
+                try:
+                    notices.notify_consignee(shipment=shipment, kit=kit, language=shipment.order.merchant.language)
+                except NoticeWithheld as exc:
+                    # Not silently: staff see why on the shipment and get an alert; the parcel itself goes.
+                    shipment.error_code, shipment.error = exc.code, str(exc)[:1000]
+                    shipment.save(update_fields=["error_code", "error"])
+                    _alert_staff(shipment, plan=plan, withheld=True)
         shipment.notified_at = timezone.now()
         shipment.save(update_fields=["notified_at"])
         _notify_merchant_when_settled(shipment.order)
@@ -415,14 +477,40 @@ def retry_shipment(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
         shipment = _lock(shipment_id)
         if shipment.status != S.FAILED:
             raise IllegalTransition(current=S(shipment.status).label, target=S.PENDING.label)
+        if shipment.booking_live_at_carrier:
+            raise BookingStillLive(reference=shipment.carrier_reference)
         if shipment.carrier_reference:  # that booking was cancelled: the next one is a new booking
             shipment.idempotency_key = uuid.uuid4()
             shipment.carrier_reference = shipment.tracking_number = ""
-            shipment.label = ""
+        # The jobs make a new slip and label: the old ones (which print the address) must not linger.
+        _discard_after_commit(shipment.slip, shipment.label)
+        shipment.slip = shipment.label = ""
         shipment.attempts, shipment.error_code, shipment.error, shipment.retry_at = 0, "", "", None
         shipment.notified_at = None
         _move(shipment, S.PENDING, by=by, source="admin", note=note)
+        # The merchant hears again once the retried parcels are booked (or fail again).
+        ShippingPlan.objects.filter(order=shipment.order).update(merchant_notified_at=None, tracking_notified_at=None)
         _enqueue("prepare_shipment", [shipment.pk])
+    return shipment
+
+
+def confirm_cancelled_at_carrier(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
+    """Staff confirm that a booking left live at the carrier has been cancelled there, so it may be retried."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        if not shipment.booking_live_at_carrier:
+            return shipment
+        shipment.booking_live_at_carrier = False
+        shipment.save(update_fields=["booking_live_at_carrier"])
+        # Not a move: recorded in the history so that who confirmed it, and when, stays visible.
+        ShipmentEvent.objects.create(
+            shipment=shipment,
+            from_status=shipment.status,
+            to_status=shipment.status,
+            by=by,
+            source="admin",
+            note=f"cancelled at the carrier: {shipment.carrier_reference} {note}".strip()[:2000],
+        )
     return shipment
 
 
@@ -435,8 +523,24 @@ def hand_over(*, shipment_id: int, by: Any, tracking_number: str = "", note: str
             raise TrackingNumberNeeded
         shipment.tracking_number = tracking_number
         _move(shipment, S.HANDED_OVER, by=by, source="admin", note=note)
+        if shipment.carrier == InHouseCourier.code:
+            _send_tracking_numbers_when_complete(shipment.order)
         _advance_order(shipment.order, by=by)
     return shipment
+
+
+def _send_tracking_numbers_when_complete(order: Order) -> None:
+    """In-house parcels get their tracking numbers at hand-over: once every parcel of the order (cancelled
+    ones aside) has one, the merchant gets them all in one notice, once."""
+    plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=order)
+    if plan.tracking_notified_at is not None:
+        return
+    parcels = list(Shipment.objects.filter(order=order).exclude(status=S.CANCELLED).order_by("pk"))
+    if not parcels or any(not parcel.tracking_number for parcel in parcels):
+        return
+    plan.tracking_notified_at = timezone.now()
+    plan.save(update_fields=["tracking_notified_at"])
+    transaction.on_commit(lambda: notices.notify_merchant_tracking(order=order, shipments=parcels), robust=True)
 
 
 def cancel_shipment(*, shipment_id: int, by: Any, note: str) -> Shipment:
@@ -479,6 +583,11 @@ def _path(current: str, target: str) -> list[str]:
         return [target]
     if current in FORWARD and target in FORWARD and FORWARD.index(target) > FORWARD.index(current):
         return FORWARD[FORWARD.index(current) + 1 : FORWARD.index(target) + 1]
+    if current in FORWARD and target not in FORWARD:
+        # Lost or returned before we saw it leave: the parcel was picked up, so walk there first.
+        for index in range(FORWARD.index(current) + 1, len(FORWARD)):
+            if target in TRANSITIONS[FORWARD[index]]:
+                return [*FORWARD[FORWARD.index(current) + 1 : index + 1], target]
     return []
 
 
@@ -492,16 +601,25 @@ def sync_tracking(*, shipment_id: int) -> str:
     with transaction.atomic():
         shipment = _lock(shipment_id)
         shipment.tracked_at = timezone.now()
-        shipment.save(update_fields=["tracked_at"])
+        if shipment.error_code == TrackingFailed.code:  # read again: the earlier failure is over
+            shipment.error_code = shipment.error = ""
+        shipment.save(update_fields=["tracked_at", "error_code", "error"])
         if update is not None and shipment.status in TRACKED:
             for step in _path(shipment.status, update.status):
-                _move(shipment, step, source=carrier.code, note=update.note)
+                if step == S.FAILED:
+                    _fail(shipment, code=ParcelLost.code, message=str(ParcelLost(status=update.note)))
+                else:
+                    _move(shipment, step, source=carrier.code, note=update.note)
             _advance_order(shipment.order, by=None)
     return shipment.status
 
 
 def pull_tracking(*, limit: int = 500) -> int:
-    """Scheduled: pull tracking for the parcels out with carriers that give it; returns how many moved."""
+    """Scheduled: pull tracking for the parcels out with carriers that give it; returns how many moved.
+
+    Each parcel is pulled on its own: a bad answer about one is recorded on it (and it goes to the back of
+    the queue), and the run goes on with the others.
+    """
     codes = [code for code in ("http",) if carrier_for_safe(code)]
     ids = list(
         Shipment.objects.filter(status__in=TRACKED, carrier__in=codes)
@@ -513,8 +631,12 @@ def pull_tracking(*, limit: int = 500) -> int:
     for pk, status in ids:
         try:
             moved += sync_tracking(shipment_id=pk) != status
-        except CarrierError as exc:
-            logger.warning("tracking pull failed", extra={"shipment": pk, "code": exc.code})
+        except Exception as exc:  # noqa: BLE001 - one bad answer must not stop the run
+            reason = exc.message if isinstance(exc, CarrierError) else type(exc).__name__
+            logger.warning("tracking pull failed", extra={"shipment": pk, "code": getattr(exc, "code", reason)})
+            Shipment.objects.filter(pk=pk).update(
+                tracked_at=timezone.now(), error_code=TrackingFailed.code, error=str(TrackingFailed(reason=reason))
+            )
     return moved
 
 
@@ -542,7 +664,7 @@ def requeue_stalled(*, older_than: timedelta | None = None) -> int:
         (tasks.book_shipment, stalled.filter(status=S.PREPARING)),
         (tasks.notify_shipment, stalled.filter(status__in=BOOKED, notified_at__isnull=True)),
     ]
-    published = 0
+    published = start_unshipped_orders(cutoff=cutoff)
     for task, rows in jobs:
         ids = list(rows.order_by("pk").values_list("pk", flat=True))
         sent = send_tasks(task, ids)
@@ -551,6 +673,42 @@ def requeue_stalled(*, older_than: timedelta | None = None) -> int:
         if len(sent) < len(ids):
             break
     return published
+
+
+def unshipped_orders(*, cutoff: datetime) -> QuerySet[Order]:
+    """Paid white-label orders whose shipping should have started before `cutoff` but some consignee has no
+    shipment: the payment's task was lost (broker down), or a worker died before creating the rows.
+
+    A paid order only counts for consignees that existed when it was paid (later ones wait for the merchant
+    to send them to the warehouse); an order in fulfilment counts for any consignee left without a shipment.
+    """
+    from orders.models import OrderEvent
+
+    paid_at = OrderEvent.objects.filter(order=OuterRef("pk"), status=Order.Status.PAID).order_by("-at").values("at")
+    waiting = Consignee.objects.filter(order=OuterRef("pk"), shipment__isnull=True)
+    waiting_since_payment = waiting.filter(created_at__lte=OuterRef("paid_at"))
+    return (
+        Order.objects.filter(delivery_mode=Order.Delivery.WHITE_LABEL)
+        .annotate(paid_at=Subquery(paid_at[:1]))
+        .filter(paid_at__lte=cutoff)
+        .filter(
+            Q(Exists(waiting_since_payment), status=Order.Status.PAID)
+            | Q(Exists(waiting), status=Order.Status.IN_FULFILMENT)
+        )
+    )
+
+
+def start_unshipped_orders(*, cutoff: datetime) -> int:
+    """Create the missing shipments of `unshipped_orders` (idempotent) and return how many were created."""
+    started = 0
+    for order in unshipped_orders(cutoff=cutoff).order_by("pk"):
+        try:
+            started += len(start_white_label_shipping(order=order, source="sweep"))
+        except OrderNotPaid:  # cancelled or refunded since the query
+            continue
+    if started:
+        logger.warning("shipments created by the sweep after a lost start", extra={"shipments": started})
+    return started
 
 
 # --- progress ----------------------------------------------------------------------------------------------

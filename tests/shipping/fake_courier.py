@@ -3,7 +3,7 @@
 It keeps one booking per idempotency key (a repeat answers with the first booking) and counts the
 booking requests per key, so a test can show a job was run twice and the parcel booked once. It can
 be slow on purpose (a worker can be killed mid-booking), fail the next N requests with 503, refuse
-with 422, or put the store's name on its labels.
+with 422, put the store's name on its labels, or answer with something malformed.
 """
 
 from __future__ import annotations
@@ -51,6 +51,12 @@ class FakeCourier:
         self.fail_next = 0
         self.reject_all = False
         self.label_extra = ""
+        #: answer bookings badly: "array", "label_number", "not_pdf", "truncated" (see `_bad_answer`)
+        self.bad_answer = ""
+        #: answer cancellations with 503 (the booking stays live)
+        self.fail_cancel = False
+        #: answer tracking requests for these booking ids with a JSON array instead of an object
+        self.bad_tracking: set[str] = set()
         self.lock = threading.Lock()
         self.bookings: dict[str, dict[str, Any]] = {}  # idempotency key -> booking
         self.by_id: dict[str, dict[str, Any]] = {}
@@ -67,7 +73,7 @@ class FakeCourier:
             def log_message(self, *args: Any) -> None:
                 return None
 
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
+            def _send(self, status: int, payload: Any) -> None:
                 body = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -90,6 +96,9 @@ class FakeCourier:
                     courier._book(self, body)
                 elif self.path.startswith("/v1/shipments/") and self.path.endswith("/cancel"):
                     booking_id = self.path.split("/")[3]
+                    if courier.fail_cancel:
+                        self._send(503, {"error": "cancellation temporarily unavailable"})
+                        return
                     with courier.lock:
                         courier.cancelled.append(booking_id)
                         if booking_id in courier.by_id:
@@ -101,7 +110,11 @@ class FakeCourier:
             def do_GET(self) -> None:  # noqa: N802
                 if not self._authorised():
                     return
-                booking = courier.by_id.get(self.path.rsplit("/", 1)[-1])
+                booking_id = self.path.rsplit("/", 1)[-1]
+                if booking_id in courier.bad_tracking:
+                    self._send(200, ["not", "an", "object"])
+                    return
+                booking = courier.by_id.get(booking_id)
                 if booking is None:
                     self._send(404, {"error": "no such shipment"})
                     return
@@ -159,4 +172,28 @@ class FakeCourier:
         self.booking_started.set()
         if self.delay:
             time.sleep(self.delay)  # slow on purpose: the booking exists, the answer has not left yet
-        handler._send(201, {k: booking[k] for k in ("id", "tracking_number", "label_pdf", "status")})
+        answer = {k: booking[k] for k in ("id", "tracking_number", "label_pdf", "status")}
+        if self.bad_answer:
+            self._bad_answer(handler, answer)
+            return
+        handler._send(201, answer)
+
+    def _bad_answer(self, handler: Any, answer: dict[str, Any]) -> None:
+        """Answer a booking the way a broken courier API or proxy might."""
+        if self.bad_answer == "array":
+            handler._send(201, [answer])
+        elif self.bad_answer == "label_number":
+            handler._send(201, {**answer, "label_pdf": 12345})
+        elif self.bad_answer == "not_pdf":
+            handler._send(201, {**answer, "label_pdf": base64.b64encode(b"<html>label</html>").decode()})
+        elif self.bad_answer == "truncated":  # promises more bytes than it sends, then hangs up
+            body = json.dumps(answer).encode()
+            handler.send_response(201)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(body) + 100))
+            handler.end_headers()
+            handler.wfile.write(body[: len(body) // 2])
+            handler.wfile.flush()
+            handler.close_connection = True
+        else:
+            raise ValueError(self.bad_answer)

@@ -44,9 +44,62 @@ def test_an_ordinary_white_label_text_passes():
     assert leak_guard.find_leaks("Atlas Argan Boutique, 4 Quai de Valmy, 75010 Paris. Riyadh 12211, Olaya.") == []
 
 
+XMP = """<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+ pdf:Producer="{producer}">
+<dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>
+</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>"""
+
+
+def pdf_with_metadata(*, page: str, info: dict[str, str] | None = None, creator: str = "", producer: str = "") -> bytes:
+    """A real PDF: `page` as its text, `info` as its document information, and an XMP metadata stream."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(minimal_pdf(page))))
+    if info:
+        writer.add_metadata(info)
+    if creator or producer:
+        stream = StreamObject()
+        stream.set_data(XMP.format(creator=creator, producer=producer).encode())
+        stream.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+        writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def test_text_is_read_back_from_the_pdf_including_its_metadata():
-    assert "Maison du Maroc" in leak_guard.pdf_text(minimal_pdf("Maison du Maroc"))
-    assert [leak.kind for leak in leak_guard.find_leaks_in_pdf(minimal_pdf("Maison du Maroc"))] == ["name"]
+    assert leak_guard.find_leaks_in_pdf(pdf_with_metadata(page="Atlas Argan Boutique")) == []
+    in_page = pdf_with_metadata(page="Maison du Maroc")
+    assert [leak.kind for leak in leak_guard.find_leaks_in_pdf(in_page)] == ["name"]
+    in_info = pdf_with_metadata(page="Atlas Argan Boutique", info={"/Author": "Maison du Maroc Trading Est."})
+    assert [leak.kind for leak in leak_guard.find_leaks_in_pdf(in_info)] == ["name"]
+    in_xmp = pdf_with_metadata(page="Atlas Argan Boutique", creator="Maison du Maroc")
+    assert [leak.kind for leak in leak_guard.find_leaks_in_pdf(in_xmp)] == ["name"]
+    in_xmp_attribute = pdf_with_metadata(page="Atlas Argan Boutique", producer="maisondumaroc.example")
+    assert "domain" in [leak.kind for leak in leak_guard.find_leaks_in_pdf(in_xmp_attribute)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shipped by Маіѕоп du Маrос",  # Cyrillic а і ѕ о п р с
+        "MΑISΟN DU MΑRΟC",  # Greek capital alpha and omicron
+        "maisοn du marοc",  # Greek small omicron
+        "Ѕhірреd bу МАІЅОN DU МАRОС",  # Cyrillic capitals
+    ],
+)
+def test_look_alike_letters_from_other_alphabets_do_not_hide_the_store_name(text):
+    assert "name" in [leak.kind for leak in leak_guard.find_leaks(text)]
+
+
+def test_look_alike_letters_hide_no_domain_or_vat_either():
+    assert "domain" in [leak.kind for leak in leak_guard.find_leaks("www.mаisоndumаrос.example")]
+    assert leak_guard.normalise("Κing Αbdulaziz Rοad") == "kingabdulazizroad"
 
 
 def test_a_brand_kit_smuggling_the_store_name_blocks_the_shipment_with_a_clear_staff_error(
