@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from portal.celery import app
+from tests.privacy.log_guard import assert_clean_log_file
 
 
 def database_url_of_this_test() -> str:
@@ -154,3 +155,6 @@ def worker_pool(*, courier_url: str, api_key: str, media_root: Path, log_dir: Pa
     finally:
         app.conf.task_always_eager = True
         workers.stop()
+    # What the workers logged carries nothing the suite's logs must not (tests/privacy/log_guard.py).
+    for log in sorted(log_dir.glob("*.log")):
+        assert_clean_log_file(log)
