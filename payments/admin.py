@@ -40,7 +40,9 @@ from payments.models import (
     TransferProof,
 )
 from portal.admin_tools import HistoryInline, ReadOnlyAdmin
+from portal.http import client_ip
 from portal.uploads import private_file_response
+from privacy.services.access_log import record_staff_access
 
 REFUND_PERMISSION = "payments.refund_payment"
 RECONCILE_PERMISSION = "payments.reconcile_banktransfer"
@@ -136,6 +138,7 @@ class PaymentMethodAdmin(admin.ModelAdmin):
             before=getattr(form, "rule_before", {}),
             by=request.user,
             reason=form.cleaned_data["change_reason"],
+            ip_address=client_ip(request),
         )
 
 
@@ -186,6 +189,7 @@ class RefundInline(MoneyInline):
         "reason",
         "failure_message",
         "requested_by",
+        "ip_address",
         "requested_at",
         "confirmed_at",
     )
@@ -194,7 +198,7 @@ class RefundInline(MoneyInline):
 
 class ActionInline(MoneyInline):
     model = PaymentAction
-    fields = ("at", "action", "amount_shown", "by", "source", "note")
+    fields = ("at", "action", "amount_shown", "by", "source", "ip_address", "note")
     fk_name = "order"
     verbose_name_plural = gettext_lazy("payment history")
 
@@ -320,6 +324,7 @@ class OrderPaymentAdmin(ReadOnlyAdmin):
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],
                     by=request.user,
+                    ip_address=client_ip(request),
                 )
             except services.PaymentError as exc:
                 form.add_error(None, str(exc.message))
@@ -358,7 +363,7 @@ class ProofInline(HistoryInline):
 
 class ReconciliationInline(MoneyInline):
     model = Reconciliation
-    fields = ("at", "outcome", "amount_shown", "bank_reference", "note", "by")
+    fields = ("at", "outcome", "amount_shown", "bank_reference", "note", "by", "ip_address")
 
     def currency_of(self, row: Any) -> str:
         return row.transfer.order.currency
@@ -452,6 +457,7 @@ class BankTransferAdmin(ReadOnlyAdmin):
                     bank_reference=data["bank_reference"],
                     note=data["note"],
                     by=request.user,
+                    ip_address=client_ip(request),
                 )
             except services.PaymentError as exc:
                 form.add_error(None, str(exc.message))
@@ -476,6 +482,14 @@ class BankTransferAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("payments.view_banktransfer"):
             raise PermissionDenied
         item = get_object_or_404(TransferProof, transfer_id=pk, pk=proof)
+        record_staff_access(
+            staff=request.user,
+            model="payments.transferproof",
+            object_id=str(item.pk),
+            action="view",  # the proof opened as a download: a look at its content
+            unmasked=True,
+            ip_address=client_ip(request),
+        )
         return private_file_response(item.file, download_name=item.original_name, content_type=item.content_type)
 
 

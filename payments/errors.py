@@ -65,3 +65,19 @@ class TransferError(PaymentError):
 class IllegalTransition(PaymentError):
     code = "illegal_transition"
     message = _("This payment attempt cannot move to that status.")
+
+
+class MalformedEvent(InvalidEvent):
+    """A correctly signed event whose content is not what the provider documents: refused, not a forgery."""
+
+    code = "malformed_event"
+
+
+class RefundUnconfirmed(PaymentError):
+    """The refund was sent but the provider's answer was lost: it stays pending, its key kept for a safe retry."""
+
+    code = "refund_unconfirmed"
+    message = _(
+        "The payment provider did not confirm this refund. It stays pending until the provider confirms it; "
+        "to send it again safely, request the same amount on the same payment."
+    )

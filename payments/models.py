@@ -164,6 +164,7 @@ class PaymentMethodChange(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changes = models.JSONField(_("changes"), default=dict)
     reason = models.TextField(_("reason"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -272,9 +273,12 @@ class Refund(models.Model):
     provider_reference = models.CharField(_("provider reference"), max_length=120, blank=True)
     reason = models.TextField(_("reason"))
     failure_message = models.CharField(_("error"), max_length=300, blank=True)
+    #: sent with every request for this refund, so that a retry after a lost answer cannot refund twice
+    idempotency_key = models.CharField(max_length=80, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
@@ -394,6 +398,7 @@ class Reconciliation(models.Model):
     note = models.TextField(_("note"))
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -416,6 +421,7 @@ class PaymentAction(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     source = models.CharField(_("source"), max_length=32, help_text=_("portal, admin, stripe, tabby, schedule..."))
     note = models.TextField(_("note"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
     notified_at = models.DateTimeField(_("merchant notified"), null=True, blank=True)
 

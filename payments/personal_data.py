@@ -1,7 +1,8 @@
 """Payments' personal data, declared for the privacy features (see privacy/registry.py).
 
 Payments, refunds and proofs of transfer are the company's accounting records: the law keeps them, so
-erasing a member leaves them whole (the link to the member points at the anonymised account). Card details
+erasing a member leaves them whole (the link to the member points at the anonymised account). The client
+address recorded with the payment history is exported to the member and masked in the admin. Card details
 never reach us; Tabby and Tamara receive the buyer's contact details, recorded in the disclosure ledger.
 """
 
@@ -40,8 +41,9 @@ register(
     PersonalData(
         model=PaymentAction,
         rows_of=lambda person: PaymentAction.objects.filter(by=person).select_related("order"),
-        export_fields=("order", "action", "amount", "currency", "source", "at"),
+        export_fields=("order", "action", "amount", "currency", "source", "ip_address", "at"),
         erase=keep_row,
+        personal_fields=("ip_address",),  # where an action came from: masked for staff without the permission
         retained_fields=("order", "action", "amount", "currency", "source", "note", "at"),
         purpose=_("The payment history of your company's orders: who did what, and when."),
         scope=COMPANY,

@@ -36,6 +36,29 @@ CARD_LIMITS: Limits = {
     "KRW": (None, "99999999"),
 }
 KLARNA_CURRENCIES = "AUD CAD CHF CZK DKK EUR GBP NOK NZD PLN RON SEK USD"
+#: PAYMENTS.md gives Klarna's maximum in USD only (about USD 10,000, unverified). The other currencies' maxima are
+#: that amount converted at rates below the market's (late 2025, about 10% off) and rounded down, so that no order
+#: above Klarna's real cap is offered Klarna; finance replaces them once Klarna confirms its per-currency caps.
+KLARNA_LIMITS: Limits = {
+    "USD": (None, "10000"),
+    "AUD": (None, "14000"),
+    "CAD": (None, "12500"),
+    "CHF": (None, "7000"),
+    "CZK": (None, "190000"),
+    "DKK": (None, "58000"),
+    "EUR": (None, "7800"),
+    "GBP": (None, "6800"),
+    "NOK": (None, "90000"),
+    "NZD": (None, "15500"),
+    "PLN": (None, "33000"),
+    "RON": (None, "39000"),
+    "SEK": (None, "85000"),
+}
+KLARNA_NOTE = (
+    "Klarna's Stripe terms list business (B2B) purchases as prohibited; the currency decides eligibility; about "
+    "USD 10,000 at most. PAYMENTS.md gives that maximum in USD only: the other currencies' maxima are USD 10,000 "
+    "converted conservatively (at rates about 10% below the market's, rounded down), to confirm with Klarna."
+)
 KLARNA_COUNTRIES = "AU AT BE CA CZ DK FI FR GR DE IE IT NL NZ NO PL PT RO ES SE CH GB US"
 KOREAN = "Korean methods: KRW only, buyers in South Korea, minimum 100 KRW (PAYMENTS.md)."
 
@@ -103,11 +126,10 @@ METHODS: list[tuple[dict[str, Any], Limits]] = [
             buyer_countries=KLARNA_COUNTRIES,
             provider_allows_b2b=False,
             source_url="https://docs.stripe.com/payments/klarna",
-            source_note="Klarna's Stripe terms list business (B2B) purchases as prohibited; the currency decides "
-            "eligibility; about USD 10,000 at most.",
-            unverified="maximum amount",
+            source_note=KLARNA_NOTE,
+            unverified="maximum amount (converted from USD for the other currencies)",
         ),
-        {"USD": (None, "10000")},
+        KLARNA_LIMITS,
     ),
     (
         _method(
@@ -322,6 +344,12 @@ SCHEDULES = (
     ("Remind unpaid bank transfers", "payments.tasks.remind_bank_transfers"),
     ("Expire unpaid bank transfers", "payments.tasks.expire_bank_transfers"),
 )
+#: name -> (task, every N minutes)
+EVERY_MINUTES = {"Sweep unprocessed provider events": ("payments.tasks.sweep_provider_events", 5)}
+OLD_KLARNA_NOTE = (
+    "Klarna's Stripe terms list business (B2B) purchases as prohibited; the currency decides eligibility; about "
+    "USD 10,000 at most."
+)
 
 
 def ensure_reference_data(apps: Any = global_apps) -> None:
@@ -349,3 +377,41 @@ def ensure_reference_data(apps: Any = global_apps) -> None:
     hourly, _created = IntervalSchedule.objects.get_or_create(every=1, period="hours")
     for name, task in SCHEDULES:
         PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": hourly})
+    ensure_event_sweep(apps)
+    ensure_klarna_limits(apps)
+
+
+def ensure_event_sweep(apps: Any = global_apps) -> None:
+    """Schedule the sweep of unprocessed provider events (left as staff left it when it exists)."""
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, (task, minutes) in EVERY_MINUTES.items():
+        interval, _created = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
+        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})
+
+
+def ensure_klarna_limits(apps: Any = global_apps) -> None:
+    """Give Klarna a maximum in each of its currencies: add the missing ones, never change finance's rows; the
+    citation is updated only where it is still the seeded one."""
+    PaymentMethod = apps.get_model("payments", "PaymentMethod")
+    PaymentMethodLimit = apps.get_model("payments", "PaymentMethodLimit")
+    method = PaymentMethod.objects.filter(code="klarna").first()
+    if method is None:
+        return
+    have = set(PaymentMethodLimit.objects.filter(method=method).values_list("currency", flat=True))
+    PaymentMethodLimit.objects.bulk_create(
+        [
+            PaymentMethodLimit(
+                method=method,
+                currency=currency,
+                minimum=Decimal(low) if low is not None else None,
+                maximum=Decimal(high) if high is not None else None,
+            )
+            for currency, (low, high) in KLARNA_LIMITS.items()
+            if currency not in have
+        ]
+    )
+    if method.source_note == OLD_KLARNA_NOTE:
+        method.source_note = KLARNA_NOTE
+        method.unverified = "maximum amount (converted from USD for the other currencies)"
+        method.save(update_fields=["source_note", "unverified"])

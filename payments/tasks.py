@@ -14,6 +14,14 @@ def process_provider_event(event_id: int) -> str:
 
 
 @shared_task(acks_late=True)
+def sweep_provider_events() -> int:
+    """Scheduled: enqueue again the stored provider events still unprocessed after a few minutes."""
+    from payments.services import sweep_unprocessed_events
+
+    return sweep_unprocessed_events()
+
+
+@shared_task(acks_late=True)
 def start_white_label_shipping(order_id: int) -> int:
     """A paid white-label order: create its shipments (the shipping service does nothing twice)."""
     from orders.models import Order

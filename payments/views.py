@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,8 +23,10 @@ from payments.forms import ProofForm
 from payments.models import PaymentAttempt, Provider, TransferProof
 from payments.providers import get_provider
 from payments.providers.moyasar import MoyasarProvider
+from portal.http import client_ip
 from portal.uploads import private_file_response
 
+logger = logging.getLogger(__name__)
 BUYERS = (Membership.Role.OWNER, Membership.Role.BUYER)
 ONLINE = {Provider.STRIPE, Provider.MOYASAR, Provider.TABBY, Provider.TAMARA}
 WEBHOOK_PROVIDERS = {Provider.STRIPE, Provider.MOYASAR, Provider.TABBY, Provider.TAMARA}
@@ -71,7 +75,11 @@ def start(request: MerchantRequest, reference: str, provider: str) -> HttpRespon
     order = _order(request, reference)
     try:
         attempt = services.start_payment(
-            order=order, provider=provider, by=request.user, base_url=request.build_absolute_uri("/")
+            order=order,
+            provider=provider,
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+            ip_address=client_ip(request),
         )
     except services.PaymentError as exc:
         messages.error(request, str(exc.message))
@@ -154,7 +162,7 @@ def bank_transfer(request: MerchantRequest, reference: str) -> HttpResponse:
         if request.membership.role not in BUYERS:
             return HttpResponse(status=403)
         try:
-            services.choose_bank_transfer(order=order, by=request.user)
+            services.choose_bank_transfer(order=order, by=request.user, ip_address=client_ip(request))
         except services.PaymentError as exc:
             messages.error(request, str(exc.message))
             return redirect("pay:order", reference=reference)
@@ -196,7 +204,9 @@ def proof_upload(request: MerchantRequest, reference: str) -> HttpResponse:
         messages.error(request, _("Choose the file of your proof of transfer."))
         return redirect("pay:bank_transfer", reference=reference)
     try:
-        services.add_proof(transfer=transfer, upload=form.cleaned_data["file"], by=request.user)
+        services.add_proof(
+            transfer=transfer, upload=form.cleaned_data["file"], by=request.user, ip_address=client_ip(request)
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -229,6 +239,10 @@ def webhook(request: HttpRequest, provider: str) -> JsonResponse:
         incoming = services.verify_event(
             provider=provider, body=request.body, headers=request.headers, query=request.GET
         )
+    except services.MalformedEvent:
+        # Signed or authenticated by the provider, but not an event as documented: refused, not a forgery.
+        logger.warning("malformed provider event", extra={"provider": provider})
+        return JsonResponse({"error": "invalid event"}, status=400)
     except services.InvalidEvent:
         services.record_invalid_event(provider=provider, request=request)
         return JsonResponse({"error": "invalid event"}, status=400)

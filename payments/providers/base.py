@@ -2,8 +2,10 @@
 
     create_payment   open the payment at the provider; returns where the payer goes next
     handle_return    the payer is back: re-read the payment from the provider (never trust the query string)
-    handle_event     a verified event arrived: re-read, and move the payment on (authorise, capture) if needed
+    handle_event     a verified event arrived: re-read, and move the payment on (authorise, capture) if needed;
+                     with capture=False (the order no longer awaits payment) nothing is authorised or captured
     refund           return money on a payment; confirmed later by the provider's state
+    cancel           cancel an open payment or void an authorisation that was not captured
     verify_event     check an incoming webhook's signature or token; refuse anything else
 
 Adapters turn what the provider says into a `ProviderState`; `payments.services.records.apply_state` turns
@@ -115,8 +117,10 @@ class PaymentProvider(Protocol):
 
     def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState: ...
 
-    def handle_event(self, *, attempt: PaymentAttempt) -> ProviderState: ...
+    def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState: ...
 
     def refund(self, *, attempt: PaymentAttempt, payment: Payment, refund: Refund) -> ProviderRefund: ...
+
+    def cancel(self, *, attempt: PaymentAttempt) -> None: ...
 
     def verify_event(self, *, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> IncomingEvent: ...

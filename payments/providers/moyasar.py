@@ -75,8 +75,11 @@ class MoyasarProvider:
     def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState:
         return self.handle_event(attempt=attempt)
 
-    def handle_event(self, *, attempt: PaymentAttempt) -> ProviderState:
-        """Fetch the invoice and its payments from the gateway: the only truth about this payment."""
+    def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState:
+        """Fetch the invoice and its payments from the gateway: the only truth about this payment.
+
+        The gateway captures a payment when it is made, so `capture` changes nothing here.
+        """
         invoice = self._api("GET", f"invoices/{attempt.provider_reference}")
         payments = invoice.get("payments") or []
         paid = next((p for p in payments if p.get("status") in MONEY_MOVED), None)
@@ -110,6 +113,7 @@ class MoyasarProvider:
         return ProviderRefund(reference=f"{payment.reference}#{refund.pk}", amount_minor=amount, status="pending")
 
     def cancel(self, *, attempt: PaymentAttempt) -> None:
+        """Cancel an unpaid gateway invoice (its payments are captured when made: there is no authorisation)."""
         self._api("PUT", f"invoices/{attempt.provider_reference}/cancel")
 
     def verify_event(self, *, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> IncomingEvent:

@@ -8,13 +8,14 @@ which the PaymentIntent and its refunds are read again from Stripe (`handle_even
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.conf import settings
 
-from payments.errors import InvalidEvent, ProviderRejected, ProviderUnavailable
+from payments.errors import InvalidEvent, MalformedEvent, ProviderRejected, ProviderUnavailable
 from payments.providers.base import Buyer, Checkout, IncomingEvent, ProviderRefund, ProviderState, Urls, only
 
 if TYPE_CHECKING:
@@ -110,8 +111,8 @@ class StripeProvider:
     def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState:
         return self.handle_event(attempt=attempt)
 
-    def handle_event(self, *, attempt: PaymentAttempt) -> ProviderState:
-        """Re-read the PaymentIntent and its refunds from Stripe."""
+    def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState:
+        """Re-read the PaymentIntent and its refunds from Stripe (captured automatically: `capture` is not used)."""
         intent = _call(
             client().v1.payment_intents.retrieve, attempt.provider_reference, params={"expand": ["latest_charge"]}
         )
@@ -157,7 +158,7 @@ class StripeProvider:
                 "amount": to_minor(refund.amount, refund.currency),
                 "metadata": {"refund": str(refund.pk), "order_reference": attempt.order.reference},
             },
-            options={"idempotency_key": f"refund-{refund.pk}"},
+            options={"idempotency_key": refund.idempotency_key or f"refund-{refund.pk}"},
         )
         return ProviderRefund(
             reference=created["id"],
@@ -171,31 +172,47 @@ class StripeProvider:
         _call(client().v1.payment_intents.cancel, attempt.provider_reference)
 
     def verify_event(self, *, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> IncomingEvent:
-        """Check Stripe's signature over the raw body, within the tolerance window (replays outside it fail)."""
+        """Check Stripe's signature over the raw body, within the tolerance window (replays outside it fail).
+
+        `InvalidEvent` when the signature is the problem (forged, stale, unreadable header); `MalformedEvent` when a
+        correctly signed body is not an event as Stripe documents it.
+        """
+        signature = headers.get("Stripe-Signature", "")
         try:
-            event = stripe.Webhook.construct_event(
-                body,
-                headers.get("Stripe-Signature", ""),
+            signature.encode("ascii")
+            stripe.WebhookSignature.verify_header(
+                body.decode("utf-8"),
+                signature,
                 settings.STRIPE_WEBHOOK_SECRET,
                 tolerance=settings.STRIPE_WEBHOOK_TOLERANCE,
-            ).to_dict()
-        except (ValueError, stripe.SignatureVerificationError) as exc:
+            )
+        except (ValueError, TypeError, stripe.SignatureVerificationError) as exc:  # UnicodeError is a ValueError
             raise InvalidEvent from exc
-        if not event.get("id") or not event.get("type"):
-            raise InvalidEvent
-        obj = (event.get("data") or {}).get("object") or {}
+        try:
+            event = json.loads(body)
+        except ValueError as exc:
+            raise MalformedEvent from exc
+        if not isinstance(event, dict):
+            raise MalformedEvent
+        data = event.get("data")
+        obj = data.get("object") if isinstance(data, dict) else None
+        event_id, event_type = event.get("id"), event.get("type")
+        if not isinstance(obj, dict) or not isinstance(event_id, str) or not isinstance(event_type, str):
+            raise MalformedEvent
+        if not event_id or not event_type:
+            raise MalformedEvent
         kind = obj.get("object", "")
         if kind == "payment_intent":
             object_id = obj.get("id", "")
         else:  # a charge or a refund: about its PaymentIntent
             object_id = _id(obj.get("payment_intent"))
-        if not event["type"].startswith(HANDLED_EVENTS):
+        if not isinstance(object_id, str) or not event_type.startswith(HANDLED_EVENTS):
             object_id = ""
         kept = only(
             obj, "id", "object", "status", "amount", "amount_received", "currency", "payment_intent", "metadata"
         )
         payload = {**only(event, "id", "type", "created", "livemode", "api_version"), "data": {"object": kept}}
-        return IncomingEvent(event_id=event["id"], type=event["type"], object_id=object_id, payload=payload)
+        return IncomingEvent(event_id=event_id, type=event_type, object_id=object_id, payload=payload)
 
 
 def _local_id(value: Any) -> int | None:

@@ -138,8 +138,8 @@ class TabbyProvider:
             ),
         )
 
-    def handle_event(self, *, attempt: PaymentAttempt) -> ProviderState:
-        """Re-read the payment; capture it in full once authorised, if it is exactly the attempt's."""
+    def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState:
+        """Re-read the payment; capture it in full once authorised, if it is exactly the attempt's (and `capture`)."""
         payment = self._api("GET", f"payments/{attempt.provider_reference}")
         state = self._state(payment, attempt)
         matches = (
@@ -147,7 +147,7 @@ class TabbyProvider:
             and state.currency == attempt.currency
             and state.order_reference == attempt.order.reference
         )
-        if state.status == "authorised" and matches:
+        if state.status == "authorised" and matches and capture:
             self._api(
                 "POST",
                 f"payments/{attempt.provider_reference}/captures",
@@ -157,13 +157,17 @@ class TabbyProvider:
         return state
 
     def refund(self, *, attempt: PaymentAttempt, payment: Payment, refund: Refund) -> ProviderRefund:
-        """Refund part or all of the captured payment; Tabby lists the refund on the payment."""
+        """Refund part or all of the captured payment; Tabby lists the refund on the payment.
+
+        The refund's idempotency key travels as its `reference_id`: the same refund sent again is not made twice.
+        """
+        key = refund.idempotency_key or f"refund-{refund.pk}"
         answer = self._api(
             "POST",
             f"payments/{attempt.provider_reference}/refunds",
-            {"amount": _text(refund.amount), "reference_id": f"refund-{refund.pk}", "reason": refund.reason[:200]},
+            {"amount": _text(refund.amount), "reference_id": key, "reason": refund.reason[:200]},
         )
-        made = next((r for r in answer.get("refunds") or [] if r.get("reference_id") == f"refund-{refund.pk}"), None)
+        made = next((r for r in answer.get("refunds") or [] if r.get("reference_id") == key), None)
         if made is None:
             raise ProviderRejected(provider_answer="refund not listed")
         return ProviderRefund(
@@ -174,6 +178,7 @@ class TabbyProvider:
         )
 
     def cancel(self, *, attempt: PaymentAttempt) -> None:
+        """Close the payment: an authorisation with nothing captured is voided, the payer's limit released."""
         self._api("POST", f"payments/{attempt.provider_reference}/close")
 
     def verify_event(self, *, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> IncomingEvent:

@@ -156,8 +156,11 @@ class TamaraProvider:
             refunded_total_minor=minor("refunded_amount"),
         )
 
-    def handle_event(self, *, attempt: PaymentAttempt) -> ProviderState:
-        """Re-read the order; authorise an approved one and capture it in full, if it is exactly the attempt's."""
+    def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState:
+        """Re-read the order; authorise an approved one and capture it in full, if it is exactly the attempt's.
+
+        With `capture=False` (the order no longer awaits payment) nothing is authorised or captured.
+        """
         path = f"orders/{attempt.provider_reference}"
         data = self._api("GET", path)
         state = self._state(data)
@@ -166,7 +169,7 @@ class TamaraProvider:
             and state.currency == attempt.currency
             and state.order_reference == attempt.order.reference
         )
-        if not matches:
+        if not matches or not capture:
             return state
         if data.get("status") == "approved":
             self._api("POST", f"{path}/authorise")
@@ -199,6 +202,7 @@ class TamaraProvider:
         )
 
     def cancel(self, *, attempt: PaymentAttempt) -> None:
+        """Cancel a new, approved or authorised order that was not captured (Tamara releases the payer's limit)."""
         self._api(
             "POST",
             f"orders/{attempt.provider_reference}/cancel",

@@ -9,6 +9,7 @@ finance's rule changes; `notices`: the merchant's emails.
 from payments.errors import (
     IllegalTransition,
     InvalidEvent,
+    MalformedEvent,
     MethodNotOffered,
     NothingToPay,
     OrderNotPayable,
@@ -16,11 +17,19 @@ from payments.errors import (
     ProviderRejected,
     ProviderUnavailable,
     RefundNotAllowed,
+    RefundUnconfirmed,
     TransferError,
 )
 from payments.services.checkout import handle_return, start_payment, stripe_amount
 from payments.services.eligibility import Decision, Eligibility, Reason, eligibility_for, eligible_methods
-from payments.services.events import poke_invoice, process_event, receive_event, record_invalid_event, verify_event
+from payments.services.events import (
+    poke_invoice,
+    process_event,
+    receive_event,
+    record_invalid_event,
+    sweep_unprocessed_events,
+    verify_event,
+)
 from payments.services.notices import send_notice
 from payments.services.records import TRANSITIONS, apply_provider_state, apply_state, record_action, settle_order
 from payments.services.refunds import refundable, request_refund
@@ -41,6 +50,7 @@ __all__ = [
     "Eligibility",
     "IllegalTransition",
     "InvalidEvent",
+    "MalformedEvent",
     "MethodNotOffered",
     "NothingToPay",
     "OrderNotPayable",
@@ -49,6 +59,7 @@ __all__ = [
     "ProviderUnavailable",
     "Reason",
     "RefundNotAllowed",
+    "RefundUnconfirmed",
     "TransferError",
     "add_proof",
     "apply_provider_state",
@@ -74,6 +85,7 @@ __all__ = [
     "snapshot",
     "start_payment",
     "stripe_amount",
+    "sweep_unprocessed_events",
     "transfer_reference",
     "verify_event",
 ]

@@ -6,6 +6,7 @@ a method the order is not eligible for is refused (`MethodNotOffered`).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -15,16 +16,26 @@ from django.utils import timezone
 
 from orders.models import Order
 from orders.money import MINOR_UNITS, Money, to_minor_units
-from payments.errors import MethodNotOffered, NothingToPay, OrderNotPayable, PaymentError
+from payments.errors import IllegalTransition, MethodNotOffered, NothingToPay, OrderNotPayable, PaymentError
 from payments.models import PaymentAttempt, Provider, ProviderEvent
 from payments.providers import get_provider
 from payments.providers.base import Buyer, Urls, from_minor
 from payments.selectors import payment_summary
 from payments.services.eligibility import eligibility_for
-from payments.services.records import apply_provider_state, record_action
+from payments.services.records import OPEN, apply_provider_state, lock_attempt, move_attempt, record_action
+
+logger = logging.getLogger(__name__)
 
 #: checkout providers that receive the buyer's name, email, phone and address (recorded as disclosures)
-BUYER_DATA_PROVIDERS = {"tabby": "Tabby", "tamara": "Tamara"}
+#: What each provider receives from us when a payment starts, for the disclosure ledger: Tabby and Tamara the
+#: buyer's details (their checkout asks for them); Stripe and the Mada gateway the order's reference and amount
+#: and the merchant's opaque code (card details go from the payer's browser to them, never through us).
+DISCLOSED_TO: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tabby": ("Tabby", ("name", "email", "phone", "address", "company", "order")),
+    "tamara": ("Tamara", ("name", "email", "phone", "address", "company", "order")),
+    "stripe": ("Stripe", ("company", "order")),
+    "moyasar": ("Moyasar (mada)", ("company", "order")),
+}
 
 
 def stripe_amount(money: Money) -> int:
@@ -42,7 +53,9 @@ def _payable(order_id: int) -> Order:
     return order
 
 
-def new_attempt(*, order: Order, provider: str, methods: list[str], by: Any, reference: str = "") -> PaymentAttempt:
+def new_attempt(
+    *, order: Order, provider: str, methods: list[str], by: Any, reference: str = "", ip_address: str | None = None
+) -> PaymentAttempt:
     """A new numbered attempt for what remains due (the caller holds the order's row lock)."""
     due = payment_summary(order=order).due
     if due.amount <= 0:
@@ -61,7 +74,15 @@ def new_attempt(*, order: Order, provider: str, methods: list[str], by: Any, ref
         idempotency_key=f"order-{order.pk}-attempt-{number}",
         created_by=by,
     )
-    record_action(order=order, attempt=attempt, action="attempt_started", source="portal", by=by, amount=attempt.amount)
+    record_action(
+        order=order,
+        attempt=attempt,
+        action="attempt_started",
+        source="portal",
+        by=by,
+        amount=attempt.amount,
+        ip_address=ip_address,
+    )
     return attempt
 
 
@@ -93,11 +114,14 @@ def urls_for(*, attempt: PaymentAttempt, base_url: str) -> Urls:
     )
 
 
-def start_payment(*, order: Order, provider: str, by: Any, base_url: str) -> PaymentAttempt:
+def start_payment(
+    *, order: Order, provider: str, by: Any, base_url: str, ip_address: str | None = None
+) -> PaymentAttempt:
     """Open a payment with `provider` for what the order still owes, if the order is eligible for it.
 
     Stripe: a PaymentIntent for every eligible Stripe method type (an open one is reused on reload).
     The Saudi methods: a gateway invoice or a checkout session, and its page's address.
+    The order's other open attempts, with any provider, are then cancelled (best effort): one payment at a time.
     """
     with transaction.atomic():
         order = _payable(order.pk)
@@ -119,7 +143,7 @@ def start_payment(*, order: Order, provider: str, by: Any, base_url: str) -> Pay
             and open_attempt.amount_minor == stripe_amount(due)
         ):
             return open_attempt
-        attempt = new_attempt(order=order, provider=provider, methods=codes, by=by)
+        attempt = new_attempt(order=order, provider=provider, methods=codes, by=by, ip_address=ip_address)
     adapter = get_provider(provider)
     buyer = buyer_of(order=order, user=by)
     try:
@@ -137,36 +161,64 @@ def start_payment(*, order: Order, provider: str, by: Any, base_url: str) -> Pay
         record_action(order=order, attempt=attempt, action="attempt_refused", source=provider, note=exc.code)
         raise
     finally:
-        if provider in BUYER_DATA_PROVIDERS:
+        if provider in DISCLOSED_TO:
             _record_disclosure(order=order, user=by, provider=provider)
     attempt.provider_reference = checkout.reference
     attempt.checkout_url = checkout.redirect_url
     attempt.save(update_fields=["provider_reference", "checkout_url", "updated_at"])
-    if open_attempt is not None and provider == Provider.STRIPE:
-        _cancel_quietly(open_attempt)
+    cancel_other_attempts(attempt=attempt)
     return attempt
 
 
 def _record_disclosure(*, order: Order, user: Any, provider: str) -> None:
-    from privacy.services.disclosures import Category, Recipient, record_disclosure
+    from privacy.services.disclosures import Recipient, record_disclosure
 
+    name, categories = DISCLOSED_TO[provider]
     record_disclosure(
         recipient=Recipient.PAYMENT_PROVIDER,
-        recipient_name=BUYER_DATA_PROVIDERS[provider],
-        categories=[Category.NAME, Category.EMAIL, Category.PHONE, Category.ADDRESS, Category.COMPANY, Category.ORDER],
-        purpose=f"Checkout of order {order.reference} with {BUYER_DATA_PROVIDERS[provider]}",
+        recipient_name=name,
+        categories=categories,
+        purpose=f"Checkout of order {order.reference} with {name}",
         user=user,
         order=order,
     )
 
 
-def _cancel_quietly(attempt: PaymentAttempt) -> None:
-    """Cancel a superseded, unpaid Stripe PaymentIntent; if Stripe refuses, its later events still apply."""
-    try:
-        get_provider(attempt.provider).cancel(attempt=attempt)  # type: ignore[attr-defined]
-    except PaymentError:
-        return
-    record_action(order=attempt.order, attempt=attempt, action="attempt_replaced", source="portal")
+def cancel_other_attempts(*, attempt: PaymentAttempt) -> int:
+    """Cancel, best effort, the order's other open attempts at their providers (a new attempt replaces them).
+
+    A provider that refuses (the payer has just paid there) leaves its attempt as it is: its events still apply,
+    and money beyond the order's total is flagged for finance. A bank transfer stays open: money may be on its way.
+    """
+    others = (
+        PaymentAttempt.objects.filter(order_id=attempt.order_id, status__in=OPEN)
+        .exclude(pk=attempt.pk)
+        .exclude(provider=Provider.BANK_TRANSFER)
+        .exclude(provider_reference="")
+        .order_by("number")
+    )
+    cancelled = 0
+    for other in others:
+        try:
+            get_provider(other.provider).cancel(attempt=other)
+        except PaymentError as exc:
+            logger.info("open attempt not cancelled", extra={"attempt": other.pk, "error": exc.code})
+            continue
+        with transaction.atomic():
+            other = lock_attempt(other.pk)
+            try:
+                move_attempt(other, to=PaymentAttempt.Status.CANCELED)
+            except IllegalTransition:  # paid or closed meanwhile: its provider's state decides
+                continue
+            record_action(
+                order=other.order,
+                attempt=other,
+                action="attempt_replaced",
+                source="portal",
+                note=f"Replaced by attempt {attempt.number} ({attempt.provider}).",
+            )
+        cancelled += 1
+    return cancelled
 
 
 def handle_return(*, attempt: PaymentAttempt, params: dict[str, str], by: Any) -> PaymentAttempt:

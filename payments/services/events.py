@@ -3,31 +3,46 @@
 The webhook view only verifies, stores and enqueues (`receive_event`). The job (`process_event`) locks the
 event, then the attempt it is about, reads the payment again from the provider, and records what it says.
 A duplicate delivery finds the event already stored; a second run of the job finds it processed.
+
+Exactly once: an event stored but never processed (its enqueue lost, or its job out of retries) is enqueued
+again by the provider's re-delivery and by a scheduled sweep (`sweep_unprocessed_events`); the job's row lock
+and its `processed_at` check make every extra run a no-op.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from payments.errors import InvalidEvent
+from payments.errors import InvalidEvent, MalformedEvent
 from payments.models import PaymentAttempt, ProviderEvent
 from payments.providers import get_provider, is_configured
 from payments.providers.base import IncomingEvent
-from payments.services.records import apply_state, lock_attempt
+from payments.services.records import apply_state, lock_attempt, read_state_for_order
 
 logger = logging.getLogger(__name__)
+
+#: an event still unprocessed this long after it was stored lost its job: the sweep enqueues it again
+SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_BATCH = 500
 
 
 def verify_event(*, provider: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> IncomingEvent:
     """Check an incoming event's signature or token; `InvalidEvent` for anything that does not verify."""
     if not is_configured(provider):
         raise InvalidEvent
-    return get_provider(provider).verify_event(body=body, headers=headers, query=query)
+    incoming = get_provider(provider).verify_event(body=body, headers=headers, query=query)
+    # PostgreSQL cannot store a NUL character in text or JSON: refuse the event rather than fail on saving it.
+    texts = (incoming.event_id, incoming.type, incoming.object_id, json.dumps(incoming.payload))
+    if not incoming.event_id or any("\x00" in text or "\\u0000" in text for text in texts):
+        raise MalformedEvent
+    return incoming
 
 
 def record_invalid_event(*, provider: str, request: Any) -> None:
@@ -42,17 +57,42 @@ def record_invalid_event(*, provider: str, request: Any) -> None:
 
 def receive_event(*, provider: str, incoming: IncomingEvent) -> tuple[ProviderEvent, bool]:
     """Store a verified event once (unique by provider and id); its job is enqueued when this commits."""
-    from payments.tasks import process_provider_event
-
     with transaction.atomic():
         event, created = ProviderEvent.objects.get_or_create(
             provider=provider,
             event_id=incoming.event_id[:200],
             defaults={"type": incoming.type[:80], "object_id": incoming.object_id[:120], "payload": incoming.payload},
         )
-        if created:
-            process_provider_event.delay_on_commit(event.pk)
+        if created or event.processed_at is None:
+            # A re-delivery of an event we never processed enqueues it again (its job does nothing twice).
+            transaction.on_commit(lambda: enqueue_event(event.pk))
     return event, created
+
+
+def enqueue_event(event_id: int) -> bool:
+    """Enqueue an event's job; if the broker refuses, the event stays stored and the sweep will process it."""
+    from payments.tasks import process_provider_event
+
+    try:
+        process_provider_event.delay(event_id)
+    except Exception:  # the broker's errors vary by transport; the sweep is the safety net either way
+        logger.exception("provider event not enqueued: left for the sweep", extra={"event": event_id})
+        return False
+    return True
+
+
+def sweep_unprocessed_events(*, now: datetime | None = None) -> int:
+    """Enqueue again the events stored more than `SWEEP_AFTER` ago and still unprocessed (oldest first)."""
+    now = now or timezone.now()
+    stale = (
+        ProviderEvent.objects.filter(processed_at__isnull=True, received_at__lte=now - SWEEP_AFTER)
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    enqueued = sum(enqueue_event(pk) for pk in stale)
+    if enqueued:
+        logger.warning("unprocessed provider events enqueued again", extra={"count": enqueued})
+    return enqueued
 
 
 def process_event(*, event_id: int) -> str:
@@ -68,7 +108,7 @@ def process_event(*, event_id: int) -> str:
             event.outcome, event.note = ProviderEvent.Outcome.IGNORED, "no payment of ours"
         else:
             attempt = lock_attempt(attempt.pk)
-            state = get_provider(event.provider).handle_event(attempt=attempt)
+            state = read_state_for_order(attempt=attempt, source=event.provider)
             event.attempt = attempt
             event.outcome = apply_state(attempt=attempt, state=state, source=event.provider, event=event)
         event.processed_at = timezone.now()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from orders import services as orders
 from orders.models import Order
-from payments.errors import IllegalTransition
+from payments.errors import IllegalTransition, PaymentError
 from payments.models import BankTransfer, Payment, PaymentAction, PaymentAttempt, ProviderEvent, Refund
 from payments.providers.base import ProviderState, from_minor
 from payments.selectors import PaymentState, payment_summary
@@ -48,8 +48,9 @@ def record_action(
     by: Any = None,
     amount: Decimal | None = None,
     note: str = "",
+    ip_address: str | None = None,
 ) -> PaymentAction:
-    """Add a line to the order's payment history."""
+    """Add a line to the order's payment history (with the client's address when a person acted through a page)."""
     return PaymentAction.objects.create(
         order=order,
         attempt=attempt,
@@ -59,6 +60,7 @@ def record_action(
         by=by,
         source=source,
         note=note[:2000],
+        ip_address=ip_address,
     )
 
 
@@ -75,6 +77,45 @@ def move_attempt(attempt: PaymentAttempt, *, to: str) -> None:
 def lock_attempt(attempt_id: int) -> PaymentAttempt:
     """The attempt with its row locked (inside a transaction), with its order."""
     return PaymentAttempt.objects.select_for_update().select_related("order__merchant").get(pk=attempt_id)
+
+
+def read_state_for_order(*, attempt: PaymentAttempt, source: str) -> ProviderState:
+    """Re-read the attempt from its provider, capturing an authorisation only while its order awaits payment.
+
+    The caller holds the attempt's row lock; the order's row is locked here so that it cannot be cancelled while
+    a capture is under way. An authorisation for an order that no longer awaits payment (cancelled, expired, paid
+    another way) is cancelled at the provider and recorded; nothing is captured, no payment is recorded.
+    """
+    from payments.providers import get_provider
+
+    adapter = get_provider(attempt.provider)
+    order = Order.objects.select_for_update().get(pk=attempt.order_id)
+    payable = order.status == Order.Status.AWAITING_PAYMENT
+    state = adapter.handle_event(attempt=attempt, capture=payable)
+    if payable or state.status != S.AUTHORISED or state.reference != attempt.provider_reference:
+        return state
+    try:
+        adapter.cancel(attempt=attempt)
+    except PaymentError as exc:
+        record_action(
+            order=order,
+            attempt=attempt,
+            action="authorisation_not_cancelled",
+            source=source,
+            note=f"The order is {order.status}: its authorisation was not captured, and the provider refused to "
+            f"cancel it ({exc.code}); cancel it at the provider.",
+        )
+        logger.warning("authorisation not cancelled", extra={"attempt": attempt.pk, "error": exc.code})
+        return state
+    record_action(
+        order=order,
+        attempt=attempt,
+        action="authorisation_cancelled",
+        source=source,
+        amount=from_minor(state.amount_minor, state.currency),
+        note=f"The order is {order.status}: its authorisation was cancelled at the provider, nothing captured.",
+    )
+    return adapter.handle_event(attempt=attempt, capture=False)
 
 
 def apply_state(
@@ -169,6 +210,9 @@ def _sync_refunds(*, attempt: PaymentAttempt, payment: Payment, state: ProviderS
             (r for r in ours if seen.local_id is not None and r.pk == seen.local_id), None
         )
         if refund is None:
+            if _refunded_so_far(ours) + amount > payment.amount:
+                _refund_over_received(attempt=attempt, payment=payment, amount=amount, source=source)
+                continue
             refund = Refund.objects.create(
                 order=attempt.order,
                 payment=payment,
@@ -182,6 +226,10 @@ def _sync_refunds(*, attempt: PaymentAttempt, payment: Payment, state: ProviderS
             record_action(order=attempt.order, attempt=attempt, action="refund_seen", source=source, amount=amount)
         if refund.status == Refund.Status.SUCCEEDED:
             continue
+        if not refund.provider_reference and refund.status == Refund.Status.PENDING:
+            # a refund whose answer was lost: the provider's listing tells its reference
+            refund.provider_reference = seen.reference
+            refund.save(update_fields=["provider_reference"])
         if seen.status == Refund.Status.SUCCEEDED:
             _confirm(refund, source=source, reference=seen.reference)
         elif seen.status == Refund.Status.FAILED and refund.status != Refund.Status.FAILED:
@@ -190,14 +238,18 @@ def _sync_refunds(*, attempt: PaymentAttempt, payment: Payment, state: ProviderS
             record_action(order=attempt.order, attempt=attempt, action="refund_failed", source=source, amount=amount)
     if state.refunded_total_minor is None:
         return
-    # Providers that report a refunded total: confirm our refunds in order while the total covers them.
-    total = from_minor(state.refunded_total_minor, state.currency)
+    # Providers that report a refunded total: confirm our refunds in order while the total covers them. A refund
+    # whose answer was lost (pending, no provider reference) is confirmed the same way; one still being sent
+    # (requested, no reference yet) waits for its answer. Never more than the payment received.
+    total = min(from_minor(state.refunded_total_minor, state.currency), payment.amount)
     confirmed = sum((r.amount for r in ours if r.status == Refund.Status.SUCCEEDED), Decimal(0))
     for refund in ours:
-        if refund.status in {Refund.Status.PENDING, Refund.Status.REQUESTED} and refund.provider_reference:
-            if confirmed + refund.amount <= total:
-                _confirm(refund, source=source)
-                confirmed += refund.amount
+        sent = refund.status == Refund.Status.PENDING or (
+            refund.status == Refund.Status.REQUESTED and refund.provider_reference
+        )
+        if sent and confirmed + refund.amount <= total:
+            _confirm(refund, source=source)
+            confirmed += refund.amount
     if total > confirmed and not any(r.status == Refund.Status.PENDING for r in ours):
         extra = total - confirmed
         refund = Refund.objects.create(
@@ -212,6 +264,34 @@ def _sync_refunds(*, attempt: PaymentAttempt, payment: Payment, state: ProviderS
         _confirm(refund, source=source)
 
 
+def _refunded_so_far(refunds: list[Refund]) -> Decimal:
+    return sum((r.amount for r in refunds if r.status != Refund.Status.FAILED), Decimal(0))
+
+
+def _refund_over_received(*, attempt: PaymentAttempt, payment: Payment, amount: Decimal, source: str) -> None:
+    """The provider lists a refund that would take more than was received: recorded for finance, not as a refund."""
+    note = f"The provider lists a refund of {amount} {payment.currency} beyond what was received; not recorded."
+    if not PaymentAction.objects.filter(order=attempt.order, action="refund_mismatch", note=note).exists():
+        record_action(order=attempt.order, attempt=attempt, action="refund_mismatch", source=source, note=note)
+    logger.warning("refund beyond the payment", extra={"attempt": attempt.pk})
+
+
+def _flag_overpayment(*, order: Order, received: Decimal, total: Decimal, source: str) -> None:
+    """More received than the order's total (e.g. paid through two providers): flagged once per amount."""
+    excess = received - total
+    if order.payment_actions.filter(action="overpaid", amount=excess).exists():
+        return
+    record_action(
+        order=order,
+        action="overpaid",
+        source=source,
+        amount=excess,
+        note=f"Received {received} {order.currency} for an order of {total} {order.currency}: refund the "
+        f"difference to the merchant.",
+    )
+    logger.warning("order overpaid", extra={"order": order.pk})
+
+
 def settle_order(*, order: Order, source: str, by: Any = None) -> None:
     """Move the order on from what it has received: paid once covered, refunded once all is returned."""
     from payments.tasks import start_white_label_shipping
@@ -219,6 +299,8 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
     order = Order.objects.get(pk=order.pk)
     summary = payment_summary(order=order)
     state = summary.state
+    if summary.received.amount > summary.total.amount > 0:
+        _flag_overpayment(order=order, received=summary.received.amount, total=summary.total.amount, source=source)
     if summary.received.amount > 0 and summary.received.amount >= summary.total.amount:
         if order.status == Order.Status.AWAITING_PAYMENT:
             paid = orders.mark_paid(order=order, by=by, source=source, note=f"{summary.received} received ({source})")
@@ -254,9 +336,7 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
 
 def apply_provider_state(*, attempt_id: int, source: str, event: ProviderEvent | None = None, by: Any = None) -> str:
     """Lock the attempt, re-read it from its provider, and record what the provider says (one transaction)."""
-    from payments.providers import get_provider
-
     with transaction.atomic():
         attempt = lock_attempt(attempt_id)
-        state = get_provider(attempt.provider).handle_event(attempt=attempt)
+        state = read_state_for_order(attempt=attempt, source=source)
         return apply_state(attempt=attempt, state=state, source=source, event=event, by=by)

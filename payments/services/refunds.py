@@ -14,50 +14,101 @@ from django.db import transaction
 from django.db.models import Sum
 
 from orders.money import Money
-from payments.errors import PaymentError, RefundNotAllowed
+from payments.errors import PaymentError, ProviderUnavailable, RefundNotAllowed, RefundUnconfirmed
 from payments.models import Payment, Provider, Refund
 from payments.providers import REFUNDS_CONFIRMED_BY_EVENT, get_provider
 from payments.services.records import _confirm, apply_provider_state, record_action, settle_order
 
+#: providers that take our refund's idempotency key (Stripe's Idempotency-Key, Tabby's reference_id)
+IDEMPOTENT_REFUNDS = {Provider.STRIPE, Provider.TABBY}
+
 
 def refundable(payment: Payment) -> Decimal:
-    """What remains refundable on a payment: its amount less refunds that are not failed."""
+    """What remains refundable on a payment: its amount less refunds that are not failed (pending ones count)."""
     taken = payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     return payment.amount - taken
 
 
-def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any) -> Refund:
-    """Refund `amount` of a payment (finance staff); refused above what remains refundable."""
+def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any, ip_address: str | None = None) -> Refund:
+    """Refund `amount` of a payment (finance staff); refused above what remains refundable.
+
+    A refund whose provider answer was lost stays pending with its idempotency key (it still counts against what
+    is refundable); asking again for the same amount on the same payment sends that refund again with the same
+    key, and the provider's state or event settles it.
+    """
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("attempt__order").get(pk=payment.pk)
         amount = Money(amount, payment.currency).amount
-        if amount <= 0 or amount > refundable(payment):
-            raise RefundNotAllowed
-        refund = Refund.objects.create(
-            order=payment.order,
-            payment=payment,
-            amount=amount,
-            currency=payment.currency,
-            reason=reason,
-            requested_by=by,
+        unanswered = (
+            payment.refunds.filter(status=Refund.Status.PENDING, provider_reference="", amount=amount)
+            .exclude(idempotency_key="")
+            .order_by("pk")
+            .first()
         )
-        record_action(
-            order=payment.order,
-            attempt=payment.attempt,
-            action="refund_requested",
-            source="admin",
-            by=by,
-            amount=amount,
-            note=reason,
-        )
+        if unanswered is not None:
+            refund = unanswered
+            record_action(
+                order=payment.order,
+                attempt=payment.attempt,
+                action="refund_resent",
+                source="admin",
+                by=by,
+                amount=amount,
+                note=reason,
+                ip_address=ip_address,
+            )
+        else:
+            if amount <= 0 or amount > refundable(payment):
+                raise RefundNotAllowed
+            refund = Refund.objects.create(
+                order=payment.order,
+                payment=payment,
+                amount=amount,
+                currency=payment.currency,
+                reason=reason,
+                requested_by=by,
+                ip_address=ip_address,
+            )
+            refund.idempotency_key = f"refund-{refund.pk}"
+            refund.save(update_fields=["idempotency_key"])
+            record_action(
+                order=payment.order,
+                attempt=payment.attempt,
+                action="refund_requested",
+                source="admin",
+                by=by,
+                amount=amount,
+                note=reason,
+                ip_address=ip_address,
+            )
         if payment.provider == Provider.BANK_TRANSFER:
             refund.provider_reference = f"{payment.reference}:refund:{refund.pk}"
             refund.save(update_fields=["provider_reference"])
             _confirm(refund, source="admin")
             settle_order(order=payment.order, source="admin", by=by)
             return refund
+    if unanswered is not None and payment.provider not in IDEMPOTENT_REFUNDS:
+        # This provider takes no idempotency key: read its state first; if the refund was made, that confirms it.
+        apply_provider_state(attempt_id=payment.attempt_id, source=payment.provider, by=by)
+        refund.refresh_from_db()
+        if refund.status != Refund.Status.PENDING or refund.provider_reference:
+            return refund
     try:
         made = get_provider(payment.provider).refund(attempt=payment.attempt, payment=payment, refund=refund)
+    except ProviderUnavailable as exc:
+        # The request may have reached the provider: the refund stays pending (and counted) with its key.
+        Refund.objects.filter(pk=refund.pk).update(
+            status=Refund.Status.PENDING, failure_message="No answer from the provider; waiting for its confirmation."
+        )
+        record_action(
+            order=payment.order,
+            attempt=payment.attempt,
+            action="refund_unconfirmed",
+            source=payment.provider,
+            amount=amount,
+            note=exc.code,
+        )
+        raise RefundUnconfirmed from exc
     except PaymentError as exc:
         Refund.objects.filter(pk=refund.pk).update(
             status=Refund.Status.FAILED, failure_message=str(exc.params.get("provider_answer") or exc.message)[:300]
@@ -71,8 +122,8 @@ def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any) -
             note=exc.code,
         )
         raise
-    Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
-        status=Refund.Status.PENDING, provider_reference=made.reference
+    Refund.objects.filter(pk=refund.pk, status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING]).update(
+        status=Refund.Status.PENDING, provider_reference=made.reference, failure_message=""
     )
     if payment.provider not in REFUNDS_CONFIRMED_BY_EVENT:
         apply_provider_state(attempt_id=payment.attempt_id, source=payment.provider, by=by)

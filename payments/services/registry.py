@@ -41,7 +41,7 @@ def snapshot(method: PaymentMethod) -> dict[str, Any]:
 
 
 def record_rule_change(
-    *, method: PaymentMethod, before: dict[str, Any], by: Any, reason: str
+    *, method: PaymentMethod, before: dict[str, Any], by: Any, reason: str, ip_address: str | None = None
 ) -> PaymentMethodChange | None:
     """Record what changed in a method's rules since `before` (nothing when nothing changed)."""
     after = snapshot(method)
@@ -49,4 +49,6 @@ def record_rule_change(
     if not changes:
         return None
     with transaction.atomic():
-        return PaymentMethodChange.objects.create(method=method, by=by, changes=changes, reason=reason)
+        return PaymentMethodChange.objects.create(
+            method=method, by=by, changes=changes, reason=reason, ip_address=ip_address
+        )

@@ -2,7 +2,9 @@
 
 The order stays awaiting payment until finance records that the full amount arrived (`reconcile_transfer`);
 a part received is recorded and the rest stays due. A reminder goes out after BANK_TRANSFER_REMINDER_DAYS and
-an order with nothing received is cancelled after BANK_TRANSFER_EXPIRY_DAYS (both by scheduled jobs).
+an order with nothing received is cancelled after BANK_TRANSFER_EXPIRY_DAYS (both by scheduled jobs), whether
+it is still awaited or finance found it not received. A proof waiting for finance holds the order past that
+date, but only for BANK_TRANSFER_EXPIRY_DAYS after its last proof (finance has that long to reconcile it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,13 +34,17 @@ from payments.models import (
     TransferProof,
 )
 from payments.selectors import payment_summary
-from payments.services.checkout import _payable, new_attempt
+from payments.services.checkout import _payable, cancel_other_attempts, new_attempt
 from payments.services.eligibility import eligibility_for
 from payments.services.records import move_attempt, record_action, settle_order
 from portal.uploads import check_upload, private_name
 
 PROOF_KINDS = {"pdf", "png", "jpeg"}
 OPEN = (BankTransfer.Status.AWAITING, BankTransfer.Status.PROOF_RECEIVED, BankTransfer.Status.PARTIALLY_RECEIVED)
+#: transfers still expected: reminded, and expired when nothing arrived (not received: the merchant may still pay)
+EXPECTED = (*OPEN, BankTransfer.Status.NOT_RECEIVED)
+#: transfers that expire at their ordinary date when nothing was received
+EXPIRE_AT_DATE = (BankTransfer.Status.AWAITING, BankTransfer.Status.NOT_RECEIVED)
 
 
 def transfer_reference(order: Order) -> str:
@@ -59,7 +66,7 @@ def _notify(action: PaymentAction) -> None:
     send_payment_notice.delay_on_commit(action.pk)
 
 
-def choose_bank_transfer(*, order: Order, by: Any) -> BankTransfer:
+def choose_bank_transfer(*, order: Order, by: Any, ip_address: str | None = None) -> BankTransfer:
     """The order will be paid by bank transfer: its reference and deadline (the same transfer on a second call)."""
     with transaction.atomic():
         order = _payable(order.pk)
@@ -70,7 +77,12 @@ def choose_bank_transfer(*, order: Order, by: Any) -> BankTransfer:
             raise MethodNotOffered
         reference = transfer_reference(order)
         attempt = new_attempt(
-            order=order, provider=Provider.BANK_TRANSFER, methods=["bank_transfer"], by=by, reference=reference
+            order=order,
+            provider=Provider.BANK_TRANSFER,
+            methods=["bank_transfer"],
+            by=by,
+            reference=reference,
+            ip_address=ip_address,
         )
         transfer = BankTransfer.objects.create(
             order=order,
@@ -78,11 +90,20 @@ def choose_bank_transfer(*, order: Order, by: Any) -> BankTransfer:
             reference=reference,
             expires_at=timezone.now() + timedelta(days=settings.BANK_TRANSFER_EXPIRY_DAYS),
         )
-        record_action(order=order, attempt=attempt, action="transfer_chosen", source="portal", by=by, note=reference)
+        record_action(
+            order=order,
+            attempt=attempt,
+            action="transfer_chosen",
+            source="portal",
+            by=by,
+            note=reference,
+            ip_address=ip_address,
+        )
+    cancel_other_attempts(attempt=attempt)
     return transfer
 
 
-def add_proof(*, transfer: BankTransfer, upload: UploadedFile, by: Any) -> TransferProof:
+def add_proof(*, transfer: BankTransfer, upload: UploadedFile, by: Any, ip_address: str | None = None) -> TransferProof:
     """Keep a proof of transfer (PDF, PNG or JPEG, checked by content) privately; finance will reconcile it."""
     kind = check_upload(upload, allowed=PROOF_KINDS)
     with transaction.atomic():
@@ -107,6 +128,7 @@ def add_proof(*, transfer: BankTransfer, upload: UploadedFile, by: Any) -> Trans
             source="portal",
             by=by,
             note=proof.original_name,
+            ip_address=ip_address,
         )
     return proof
 
@@ -119,6 +141,7 @@ def reconcile_transfer(
     note: str,
     amount: Decimal | None = None,
     bank_reference: str = "",
+    ip_address: str | None = None,
 ) -> Reconciliation:
     """Finance's decision: received in full, in part (the rest stays due), or not received; with who and why."""
     Outcome = Reconciliation.Outcome  # noqa: N806
@@ -166,6 +189,7 @@ def reconcile_transfer(
             note=note,
             payment=payment,
             by=by,
+            ip_address=ip_address,
         )
         transfer.status = {
             Outcome.FULL: BankTransfer.Status.RECEIVED,
@@ -185,6 +209,7 @@ def reconcile_transfer(
             by=by,
             amount=amount or None,
             note=note,
+            ip_address=ip_address,
         )
         settle_order(order=order, source="bank_transfer", by=by)
         _notify(action)
@@ -197,7 +222,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     due_before = now - timedelta(days=settings.BANK_TRANSFER_REMINDER_DAYS)
     sent = 0
     for transfer_id in BankTransfer.objects.filter(
-        status__in=OPEN,
+        status__in=EXPECTED,
         reminder_sent_at__isnull=True,
         created_at__lte=due_before,
         order__status=Order.Status.AWAITING_PAYMENT,
@@ -223,25 +248,37 @@ def send_reminders(*, now: datetime | None = None) -> int:
 
 
 def expire_transfers(*, now: datetime | None = None) -> int:
-    """Cancel the orders whose transfer never arrived by the deadline (none received, no proof waiting)."""
+    """Cancel the orders whose transfer never arrived: nothing received by the deadline, or nothing received
+    BANK_TRANSFER_EXPIRY_DAYS after the last proof (a proof holds the order past the ordinary date, not forever)."""
     now = now or timezone.now()
+    proof_deadline = now - timedelta(days=settings.BANK_TRANSFER_EXPIRY_DAYS)
     expired = 0
-    for transfer_id in BankTransfer.objects.filter(
-        status=BankTransfer.Status.AWAITING, expires_at__lte=now
-    ).values_list("pk", flat=True):
+    candidates = BankTransfer.objects.annotate(last_proof=Max("proofs__uploaded_at")).filter(
+        Q(status__in=EXPIRE_AT_DATE, expires_at__lte=now)
+        | Q(status=BankTransfer.Status.PROOF_RECEIVED, expires_at__lte=now, last_proof__lte=proof_deadline)
+    )
+    for transfer_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
             transfer = BankTransfer.objects.select_for_update().select_related("order", "attempt").get(pk=transfer_id)
-            if transfer.status != BankTransfer.Status.AWAITING or payment_summary(order=transfer.order).received.amount:
+            last_proof = transfer.proofs.aggregate(at=Max("uploaded_at"))["at"]
+            if transfer.status == BankTransfer.Status.PROOF_RECEIVED:
+                if last_proof is None or last_proof > proof_deadline:
+                    continue
+                reason = (
+                    f"No bank transfer received within {settings.BANK_TRANSFER_EXPIRY_DAYS} days of the proof "
+                    "of transfer"
+                )
+            elif transfer.status in EXPIRE_AT_DATE:
+                reason = f"No bank transfer received within {settings.BANK_TRANSFER_EXPIRY_DAYS} days"
+            else:
+                continue
+            if payment_summary(order=transfer.order).received.amount:
                 continue
             transfer.status = BankTransfer.Status.EXPIRED
             transfer.save(update_fields=["status"])
             move_attempt(transfer.attempt, to=PaymentAttempt.Status.EXPIRED)
             if transfer.order.status == Order.Status.AWAITING_PAYMENT:
-                orders.cancel_order(
-                    order=transfer.order,
-                    reason=f"No bank transfer received within {settings.BANK_TRANSFER_EXPIRY_DAYS} days",
-                    source="payments",
-                )
+                orders.cancel_order(order=transfer.order, reason=reason, source="payments")
             _notify(
                 record_action(
                     order=transfer.order, attempt=transfer.attempt, action="transfer_expired", source="schedule"

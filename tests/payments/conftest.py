@@ -70,16 +70,33 @@ def localstripe_url():
     process.wait(10)
 
 
-def stripe_csp(js_url: str, api_base: str) -> dict[str, Any]:
-    """The portal's CSP with Stripe's origins pointed at the stand-in, as settings.py builds it."""
-    from django.conf import settings
+def settings_csp(js_url: str, api_base: str) -> dict[str, Any]:
+    """The CSP that portal/settings.py builds when STRIPE_JS_URL and STRIPE_API_BASE are set to these (the settings
+    module itself is run again with them, so a test checks what settings.py builds, not a copy of its logic)."""
+    import importlib.util
+    import os
 
-    directives = {key: list(value) for key, value in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
-    js, api = ("/".join(url.split("/", 3)[:3]) for url in (js_url, api_base))
-    directives["script-src"] = ["'self'", js]
-    directives["connect-src"] = ["'self'", api]
-    directives["frame-src"] = [js]
-    return {"DIRECTIVES": directives}
+    names = {"STRIPE_JS_URL": js_url, "STRIPE_API_BASE": api_base}
+    before = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    try:
+        spec = importlib.util.spec_from_file_location("_portal_settings_for_csp", ROOT / "portal" / "settings.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return module.CONTENT_SECURITY_POLICY
+
+
+def parse_csp(header: str) -> dict[str, list[str]]:
+    """A Content-Security-Policy header as {directive: [values]}."""
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {name: values for name, *values in directives}
 
 
 @pytest.fixture
@@ -90,7 +107,7 @@ def stripe_on(settings, localstripe_url):
     settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe_url
     settings.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"
-    settings.CONTENT_SECURITY_POLICY = stripe_csp(settings.STRIPE_JS_URL, localstripe_url)
+    settings.CONTENT_SECURITY_POLICY = settings_csp(settings.STRIPE_JS_URL, localstripe_url)
     return localstripe_url
 
 

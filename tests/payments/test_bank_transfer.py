@@ -177,12 +177,45 @@ def test_an_order_with_nothing_received_expires_after_the_configured_days(transf
     assert expire_transfers(now=later) == 0
 
 
-def test_an_order_with_a_proof_waiting_or_money_received_does_not_expire(transfer, staff_client):
+def test_a_proof_holds_the_order_past_the_ordinary_date_until_the_expiry_days_after_the_proof(transfer, settings):
+    days = settings.BANK_TRANSFER_EXPIRY_DAYS
+    proof_at = transfer.created_at + timedelta(days=days // 2 + 1)
     transfer.proofs.create(file="x.png", original_name="x.png", content_type="image/png", size=1,
-                           uploaded_by=transfer.order.placed_by)  # fmt: skip
+                           uploaded_by=transfer.order.placed_by, uploaded_at=proof_at)  # fmt: skip
     BankTransfer.objects.filter(pk=transfer.pk).update(status=BankTransfer.Status.PROOF_RECEIVED)
-    assert expire_transfers(now=transfer.expires_at + timedelta(days=1)) == 0
+    assert expire_transfers(now=transfer.expires_at + timedelta(minutes=1)) == 0
+    assert expire_transfers(now=proof_at + timedelta(days=days) - timedelta(minutes=1)) == 0
+    transfer.order.refresh_from_db()
     assert transfer.order.status == Order.Status.AWAITING_PAYMENT
+    assert expire_transfers(now=proof_at + timedelta(days=days, minutes=1)) == 1
+    transfer.refresh_from_db()
+    transfer.order.refresh_from_db()
+    assert transfer.status == BankTransfer.Status.EXPIRED
+    assert transfer.order.status == Order.Status.CANCELLED
+
+
+def test_an_order_with_money_received_does_not_expire(transfer, staff_client):
+    finance = staff_client("finance").staff_user
+    reconcile_transfer(transfer=transfer, outcome="partial", amount=Decimal("100"), bank_reference="SNB-1",
+                       note="part", by=finance)  # fmt: skip
+    assert expire_transfers(now=transfer.expires_at + timedelta(days=365)) == 0
+    transfer.order.refresh_from_db()
+    assert transfer.order.status == Order.Status.AWAITING_PAYMENT
+
+
+def test_a_transfer_found_not_received_is_reminded_and_expires_like_an_awaiting_one(
+    transfer, staff_client, settings, on_commit
+):
+    finance = staff_client("finance").staff_user
+    with on_commit(execute=True):
+        reconcile_transfer(transfer=transfer, outcome="not_received", note="nothing on the statement", by=finance)
+        sent = send_reminders(now=transfer.created_at + timedelta(days=settings.BANK_TRANSFER_REMINDER_DAYS, minutes=1))
+    assert sent == 1
+    assert PaymentAction.objects.filter(order=transfer.order, action="transfer_reminder").count() == 1
+    assert expire_transfers(now=transfer.expires_at - timedelta(minutes=1)) == 0
+    assert expire_transfers(now=transfer.expires_at + timedelta(minutes=1)) == 1
+    transfer.order.refresh_from_db()
+    assert transfer.order.status == Order.Status.CANCELLED
 
 
 def test_the_reminder_and_expiry_jobs_are_scheduled():

@@ -131,3 +131,28 @@ def test_an_orders_eligibility_uses_its_merchant_country_currency_and_total(all_
     assert set(eligibility_for(order=order).codes) == EVERYWHERE | {"amazon_pay"}
     saudi = place(country="SA", currency="SAR", subtotal_sar=Decimal(6000))
     assert set(eligibility_for(order=saudi).codes) == EVERYWHERE | {"mada", "tabby", "tamara", "bank_transfer"}
+
+
+def test_klarna_has_a_maximum_in_every_currency_it_accepts_and_cites_the_conversion():
+    klarna = PaymentMethod.objects.get(code="klarna")
+    maxima = {limit.currency: limit.maximum for limit in klarna.limits.all()}
+    assert set(maxima) == set(klarna.currency_list)
+    assert all(maximum is not None and maximum > 0 for maximum in maxima.values())
+    assert maxima["USD"] == Decimal(10000)
+    assert "converted" in klarna.source_note and "USD 10,000" in klarna.source_note
+    assert "converted" in klarna.unverified
+
+
+def test_klarna_allowed_by_contract_is_still_refused_above_its_maximum_in_the_orders_currency(all_providers_on):
+    PaymentMethod.objects.filter(code="klarna").update(contract_allows_b2b=True, notes="Contract KL-2026-04")
+    assert "klarna" in offered("FR", Decimal(2000))
+    for country in ("FR", "PL"):  # 200,000 SAR: far above USD 10,000 in EUR or PLN
+        currency = MERCHANTS[country]
+        decision = next(
+            d
+            for d in eligible_methods(
+                merchant_country=country, currency=currency, amount=in_currency(Decimal(200000), currency)
+            ).refused
+            if d.method.code == "klarna"
+        )
+        assert {r.code for r in decision.reasons} == {"above_maximum"}

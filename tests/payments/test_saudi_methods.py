@@ -13,7 +13,7 @@ from django.urls import reverse
 from orders.models import Order
 from payments.models import Payment, PaymentAction, PaymentAttempt, ProviderEvent, Refund
 from payments.selectors import PaymentState, payment_summary
-from payments.services import request_refund
+from payments.services import eligibility_for, request_refund
 from privacy.models import Disclosure, SecurityEvent
 from tests.factories import MembershipFactory
 from tests.merchants.factories import ApplicationFactory
@@ -262,3 +262,24 @@ def test_a_tamara_partial_refund(client, order, tamara, staff_client):
     ] == {"amount": 100.0, "currency": "SAR"}
     assert refund.status == Refund.Status.SUCCEEDED
     assert payment_summary(order=order).state == PaymentState.PARTIALLY_REFUNDED
+
+
+@pytest.mark.parametrize("provider", ["moyasar", "tabby", "tamara"])
+def test_a_french_merchant_with_a_sar_order_is_refused_the_saudi_methods_for_its_country_alone(
+    client, moyasar, tabby, tamara, bank_transfer_on, provider
+):
+    order = place(country="FR", currency="SAR", subtotal_sar=Decimal("6000"))
+    refused = {d.method.code: {r.code for r in d.reasons} for d in eligibility_for(order=order).refused}
+    assert {code: refused.get(code) for code in ("mada", "tabby", "tamara", "bank_transfer")} == {
+        "mada": {"country"},
+        "tabby": {"country"},
+        "tamara": {"country"},
+        "bank_transfer": {"country"},
+    }
+    client.force_login(order.placed_by)
+    page = client.post(reverse("pay:start", args=[order.reference, provider]), follow=True).content.decode()
+    assert "This payment method is not available for this order" in page
+    page = client.post(reverse("pay:bank_transfer", args=[order.reference]), follow=True).content.decode()
+    assert "This payment method is not available for this order" in page
+    assert not PaymentAttempt.objects.exists()
+    assert moyasar.requests == [] and tabby.requests == [] and tamara.requests == []

@@ -18,9 +18,11 @@ from payments.selectors import PaymentState, payment_summary
 from payments.services import start_payment
 from privacy.models import SecurityEvent
 from tests.payments.conftest import (
+    parse_csp,
     pay_intent,
     place,
     post_stripe,
+    settings_csp,
     signed_delivery,
     stripe_client,
     stripe_event,
@@ -69,6 +71,15 @@ def test_the_payment_intent_has_the_eligible_types_the_smallest_unit_an_idempote
     assert attempt.methods == ["card", "apple_pay", "google_pay", "link"]
 
 
+def test_opening_a_stripe_payment_is_in_the_disclosure_ledger_with_what_stripe_receives(order):
+    from privacy.models import Disclosure
+
+    start(order)
+    disclosure = Disclosure.objects.get(order=order)
+    assert (disclosure.recipient, disclosure.recipient_name) == ("payment_provider", "Stripe")
+    assert disclosure.categories == ["company", "order"]  # the reference, amount and merchant code; no person
+
+
 def test_korean_merchants_intent_offers_the_korean_methods_in_whole_won(stripe_on, rates, settings):
     korean = place(country="KR", currency="KRW", subtotal_sar=Decimal("5000"))  # 1,851,852 KRW: under Samsung Pay's cap
     proxy = RecordingProxy(settings.STRIPE_API_BASE).start()
@@ -94,9 +105,20 @@ def test_the_payment_element_page_loads_stripe_js_from_the_setting_and_csp_allow
     assert 'src="/static/payments/stripe-payment.js"' in html
     assert f'data-client-secret="{attempt.provider_reference}_secret_' in html
     assert "<script>" not in html
-    csp = page["Content-Security-Policy"]
-    assert f"script-src 'self' {settings.STRIPE_API_BASE}" in csp
-    assert f"frame-src {settings.STRIPE_API_BASE}" in csp and f"connect-src 'self' {settings.STRIPE_API_BASE}" in csp
+    csp = parse_csp(page["Content-Security-Policy"])
+    built = settings_csp(settings.STRIPE_JS_URL, settings.STRIPE_API_BASE)["DIRECTIVES"]
+    assert csp == {name: list(values) for name, values in built.items()}  # exactly what settings.py builds
+    stripe_js = settings.STRIPE_JS_URL.removesuffix("/js.stripe.com/v3/")  # localstripe serves Stripe.js and the API
+    assert csp["script-src"] == ["'self'", stripe_js]
+    assert csp["connect-src"] == ["'self'", settings.STRIPE_API_BASE]
+    assert csp["default-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"]
+
+
+def test_the_csp_lets_stripe_js_frame_its_3d_secure_pages_from_hooks_stripe_com(settings):
+    built = settings_csp("https://js.stripe.com/v3/", "https://api.stripe.com")["DIRECTIVES"]
+    assert list(built["frame-src"]) == ["https://js.stripe.com", "https://hooks.stripe.com"]
+    assert list(built["script-src"]) == ["'self'", "https://js.stripe.com"]
+    assert list(built["connect-src"]) == ["'self'", "https://api.stripe.com"]
 
 
 def test_reloading_the_payment_page_reuses_the_open_payment_intent(order):

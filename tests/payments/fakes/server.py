@@ -155,3 +155,18 @@ class RecordingProxy(FakeServer):
             timeout=10,
         )
         return Response(answer.status_code, answer.json() if answer.content else {})
+
+
+class LosingProxy(RecordingProxy):
+    """Forwards every call, but loses the answer of those matching `lose` (method, path pattern): the provider
+    acted, our side sees a gateway error, as when a connection drops after the request arrived."""
+
+    def __init__(self, target: str, *, lose: tuple[str, str]) -> None:
+        super().__init__(target)
+        self.lose = (lose[0], re.compile(lose[1]))
+
+    def forward(self, request: Request) -> Response:
+        answer = super().forward(request)
+        if request.method == self.lose[0] and self.lose[1].search(request.path):
+            return Response(502, {"message": "bad gateway"})
+        return answer
