@@ -364,7 +364,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [_SELF, "data:"],
         "font-src": [_SELF],
         "connect-src": [_SELF, _STRIPE_API_ORIGIN],
-        "frame-src": [_STRIPE_JS_ORIGIN],
+        "frame-src": [_STRIPE_JS_ORIGIN, "https://hooks.stripe.com"],  # 3-D Secure challenge frames
         "object-src": [_NONE],
         "base-uri": [_SELF],
         "form-action": [_SELF],

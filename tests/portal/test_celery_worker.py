@@ -83,3 +83,32 @@ def test_celery_is_configured_for_reliability():
     # Longer than any countdown we use, so Redis never hands a waiting task to a second worker.
     assert conf.broker_transport_options["visibility_timeout"] >= 12 * 3600
     assert ping.delay_on_commit  # DjangoTask: enqueued only once the transaction commits
+
+
+@pytest.mark.django_db
+def test_a_broker_outage_after_commit_is_logged_not_raised_to_the_request(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(ping, "delay", unreachable)
+    app.conf.task_always_eager = False
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ping.delay_on_commit("token")  # running the commit callbacks must not raise
+    finally:
+        app.conf.task_always_eager = True
+    assert "task not enqueued: broker unreachable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_in_eager_mode_a_tasks_own_error_still_surfaces(monkeypatch, django_capture_on_commit_callbacks):
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in the task")
+
+    monkeypatch.setattr(ping, "delay", broken)
+    with pytest.raises(ValueError, match="a bug"), django_capture_on_commit_callbacks(execute=True):
+        ping.delay_on_commit("token")
