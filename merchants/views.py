@@ -116,6 +116,17 @@ def _application_status(request: HttpRequest, application: Application) -> HttpR
 def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A supporting document, for its applicant or a reviewer; anyone else gets a 404."""
     doc = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)
+    if request.user.is_staff:  # a reviewer opening an applicant's document: in the staff access log
+        from privacy.services.access_log import record_staff_access
+
+        record_staff_access(
+            staff=request.user,
+            model="merchants.applicationdocument",
+            object_id=str(doc.pk),
+            action="view",
+            unmasked=True,
+            ip_address=client_ip(request),
+        )
     return private_file_response(doc.file, download_name=doc.original_name, content_type=doc.content_type)
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from merchants import services
 from merchants.models import Application, ApplicationEvent, Membership
+from privacy.models import StaffAccess
 from tests.factories import MerchantFactory, UserFactory
 from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory, verified_user
 
@@ -197,7 +198,10 @@ def test_documents_open_for_the_applicant_and_reviewers_only(client, staff_clien
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
     assert staff_client("designer").get(url).status_code == 404
+    assert not StaffAccess.objects.filter(model="merchants.applicationdocument").exists()  # the applicant's own look
     assert staff_client("reviewer", email="r2@store.test").get(url).status_code == 200
+    look = StaffAccess.objects.get(model="merchants.applicationdocument")
+    assert (look.staff.email, look.object_id, look.unmasked) == ("r2@store.test", str(document.pk), True)
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
