@@ -12,6 +12,8 @@ from typing import Any
 
 from django.apps import apps as global_apps
 
+from portal.schedules import ensure_interval_tasks
+
 STRIPE_CURRENCIES = "https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts"
 #: Stripe's minimum charge per currency (its currency table); SAR is not listed there, so its row is the
 #: equivalent of USD 0.50 rounded up, to confirm. The maximum is Stripe's eight-digit amount field.
@@ -361,33 +363,15 @@ def ensure_reference_data(apps: Any = global_apps) -> None:
         if fields["code"] in existing:
             continue
         method = PaymentMethod.objects.create(position=position * 10, **fields)
-        PaymentMethodLimit.objects.bulk_create(
-            [
-                PaymentMethodLimit(
-                    method=method,
-                    currency=currency,
-                    minimum=Decimal(low) if low is not None else None,
-                    maximum=Decimal(high) if high is not None else None,
-                )
-                for currency, (low, high) in limits.items()
-            ]
-        )
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    hourly, _created = IntervalSchedule.objects.get_or_create(every=1, period="hours")
-    for name, task in SCHEDULES:
-        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": hourly})
+        PaymentMethodLimit.objects.bulk_create(_limit_rows(PaymentMethodLimit, method, limits))
+    ensure_interval_tasks(apps, {name: (task, 1) for name, task in SCHEDULES}, period="hours")
     ensure_event_sweep(apps)
     ensure_klarna_limits(apps)
 
 
 def ensure_event_sweep(apps: Any = global_apps) -> None:
     """Schedule the sweep of unprocessed provider events (left as staff left it when it exists)."""
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, (task, minutes) in EVERY_MINUTES.items():
-        interval, _created = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
-        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})
+    ensure_interval_tasks(apps, EVERY_MINUTES)
 
 
 def ensure_klarna_limits(apps: Any = global_apps) -> None:
@@ -400,18 +384,22 @@ def ensure_klarna_limits(apps: Any = global_apps) -> None:
         return
     have = set(PaymentMethodLimit.objects.filter(method=method).values_list("currency", flat=True))
     PaymentMethodLimit.objects.bulk_create(
-        [
-            PaymentMethodLimit(
-                method=method,
-                currency=currency,
-                minimum=Decimal(low) if low is not None else None,
-                maximum=Decimal(high) if high is not None else None,
-            )
-            for currency, (low, high) in KLARNA_LIMITS.items()
-            if currency not in have
-        ]
+        _limit_rows(PaymentMethodLimit, method, {c: pair for c, pair in KLARNA_LIMITS.items() if c not in have})
     )
     if method.source_note == OLD_KLARNA_NOTE:
         method.source_note = KLARNA_NOTE
         method.unverified = "maximum amount (converted from USD for the other currencies)"
         method.save(update_fields=["source_note", "unverified"])
+
+
+def _limit_rows(model: Any, method: Any, limits: dict[str, tuple[str | None, str | None]]) -> list[Any]:
+    """Unsaved limit rows of `method`: currency -> (minimum, maximum), either of them None for no limit."""
+    return [
+        model(
+            method=method,
+            currency=currency,
+            minimum=Decimal(low) if low is not None else None,
+            maximum=Decimal(high) if high is not None else None,
+        )
+        for currency, (low, high) in limits.items()
+    ]

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.apps import apps as global_apps
 
+from portal.schedules import ensure_interval_tasks
+
 #: name -> (task, every N minutes)
 EVERY_MINUTES = {
     "Pull shipment tracking": ("shipping.tasks.pull_tracking", 30),
@@ -16,8 +18,4 @@ EVERY_MINUTES = {
 
 def ensure_schedules(apps: Any = global_apps) -> None:
     """Create the shipping jobs that are missing; leave existing ones (and staff edits to them) alone."""
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, (task, minutes) in EVERY_MINUTES.items():
-        interval, _created = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
-        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})
+    ensure_interval_tasks(apps, EVERY_MINUTES)
