@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 
@@ -33,3 +34,14 @@ def field_crypter() -> MultiFernet:
 def backup_crypter() -> MultiFernet:
     """Encrypts backups under the first BACKUP_ENCRYPTION_KEY, decrypts under any of them."""
     return MultiFernet([Fernet(key) for key in _keys(settings.BACKUP_ENCRYPTION_KEY)])
+
+
+def derived_key(field_key: str, context: bytes) -> bytes:
+    """A Fernet key derived from one field-encryption key for one use (HMAC-SHA256 of `context`): a token of one
+    use never opens another, and rotating FIELD_ENCRYPTION_KEY rotates them all."""
+    return base64.urlsafe_b64encode(hmac.new(field_key.encode(), context, hashlib.sha256).digest())
+
+
+def derived_crypter(context: bytes) -> MultiFernet:
+    """Encrypts under the key derived from the first field key, decrypts under any configured one."""
+    return MultiFernet([Fernet(derived_key(key, context)) for key in field_keys()])

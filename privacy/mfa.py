@@ -8,14 +8,10 @@ the prefix is a secret stored in clear before this adapter, read as it stands.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 
-from privacy.crypto import field_keys
+from privacy.crypto import derived_crypter, derived_key
 
 PREFIX = "fernet:"
 #: separates these keys from the field keys they are derived from: a token of one never opens the other
@@ -23,14 +19,13 @@ CONTEXT = b"portal.mfa.secrets"
 
 
 def mfa_key(field_key: str) -> bytes:
-    """The Fernet key for MFA secrets derived from one field-encryption key (HMAC-SHA256 of a context)."""
-    digest = hmac.new(field_key.encode(), CONTEXT, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest)
+    """The Fernet key for MFA secrets derived from one field-encryption key."""
+    return derived_key(field_key, CONTEXT)
 
 
 def mfa_crypter() -> MultiFernet:
     """Encrypts under the key derived from the first field key, decrypts under any of them."""
-    return MultiFernet([Fernet(mfa_key(key)) for key in field_keys()])
+    return derived_crypter(CONTEXT)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -33,6 +33,8 @@ class RotationReport:
     exports: int = 0
     #: members' second-factor secrets (allauth MFA) rewritten under the new key, or encrypted if stored in clear
     second_factors: int = 0
+    #: private files (privacy.storage) rewritten under the new key
+    files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -55,6 +57,7 @@ def rotate(*, dry_run: bool = False) -> RotationReport:
         )
     report.exports = _rotate_exports(crypter, primary, dry_run=dry_run)
     report.second_factors = _rotate_second_factors(dry_run=dry_run)
+    report.files = _rotate_files(dry_run=dry_run)
     if not dry_run:
         record_event(
             Kind.KEY_ROTATION,
@@ -168,4 +171,28 @@ def _rotate_second_factors(*, dry_run: bool) -> int:
             count += 1
             if not dry_run:
                 Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+    return count
+
+
+def _rotate_files(*, dry_run: bool) -> int:
+    """Private files encrypted by privacy.storage: rewritten under the key derived from the first field key."""
+    from privacy.crypto import derived_key
+    from privacy.storage import CONTEXT, MAGIC, decrypt_bytes, encrypt_bytes
+
+    newest = Fernet(derived_key(field_keys()[0], CONTEXT))
+    count = 0
+    for path in sorted(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*")):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        if not raw.startswith(MAGIC):
+            continue  # written before encryption, or encrypted on its own (data exports)
+        try:
+            newest.decrypt(raw[len(MAGIC) :])
+            continue  # already under the new key
+        except InvalidToken:
+            pass
+        if not dry_run:
+            path.write_bytes(encrypt_bytes(decrypt_bytes(raw)))
+        count += 1
     return count

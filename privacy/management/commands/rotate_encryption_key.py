@@ -38,7 +38,8 @@ class Command(BaseCommand):
         total = sum(counts.values())
         verb = "still under an old key" if options["check"] else "re-encrypted"
         self.stdout.write(
-            f"{total} value(s) {verb}; {report.exports} stored export(s); {report.second_factors} second factor(s)."
+            f"{total} value(s) {verb}; {report.exports} stored export(s); {report.second_factors} second factor(s); "
+            f"{report.files} private file(s)."
         )
         if not report.ok:
             raise CommandError(
