@@ -11,6 +11,8 @@ from typing import Any
 
 from django.apps import apps as global_apps
 
+from portal.schedules import ensure_interval_tasks
+
 SINCE = datetime(2020, 1, 1, tzinfo=UTC)
 
 
@@ -29,10 +31,4 @@ def ensure_reference_data(apps: Any = global_apps) -> None:
     VatRate = apps.get_model("orders", "VatRate")
     if not VatRate.objects.filter(country="SA").exists():
         VatRate.objects.create(country="SA", rate=Decimal("0.15"), effective_from=SINCE)
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_six_hours, _created = IntervalSchedule.objects.get_or_create(every=6, period="hours")
-    PeriodicTask.objects.get_or_create(
-        name="Refresh exchange rates",
-        defaults={"task": "orders.tasks.refresh_exchange_rates", "interval": every_six_hours},
-    )
+    ensure_interval_tasks(apps, {"Refresh exchange rates": ("orders.tasks.refresh_exchange_rates", 6)}, period="hours")
