@@ -20,14 +20,12 @@ from branding.files import file_from_token
 from branding.forms import BrandingRequestForm, BrandKitForm, ChangesForm, CommentForm, WithdrawForm
 from branding.models import BrandingFile, BrandingRequest
 from branding.services.kits import DETAIL_FIELDS
-from merchants.access import MerchantRequest, member_required
-from merchants.models import Membership
+from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from merchants.selectors import memberships_for
 from portal.http import client_ip
 from portal.uploads import private_file_response
 
 #: Members who may commission work and answer for it; viewers read only.
-WRITERS = (Membership.Role.OWNER, Membership.Role.BUYER)
 PAGE_SIZE = 20
 
 
@@ -48,12 +46,12 @@ def request_list(request: MerchantRequest) -> HttpResponse:
         {
             "page": page,
             "kit": selectors.active_brand_kit(merchant=request.merchant),
-            "can_act": request.membership.role in WRITERS,
+            "can_act": request.membership.role in ACTING_ROLES,
         },
     )
 
 
-@member_required(roles=WRITERS)
+@member_required(roles=ACTING_ROLES)
 def request_new(request: MerchantRequest) -> HttpResponse:
     """File a request; a refused file is named, and everything typed stays in the form."""
     form = BrandingRequestForm(request.POST or None, request.FILES or None)
@@ -96,7 +94,7 @@ def _detail(
             "changes_form": changes_form or ChangesForm(),
             "comment_form": comment_form or CommentForm(),
             "withdraw_form": WithdrawForm(),
-            "can_act": request.membership.role in WRITERS,
+            "can_act": request.membership.role in ACTING_ROLES,
             "rounds_left": max(0, item.revision_rounds_included - item.revision_rounds_used),
         },
     )
@@ -128,7 +126,7 @@ def _act(
 
 
 @require_POST
-@member_required(roles=WRITERS)
+@member_required(roles=ACTING_ROLES)
 def answer_quote(request: MerchantRequest, reference: str) -> HttpResponse:
     """Accept or decline the quote."""
     accept = request.POST.get("answer") == "accept"
@@ -141,7 +139,7 @@ def answer_quote(request: MerchantRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=WRITERS)
+@member_required(roles=ACTING_ROLES)
 def withdraw(request: MerchantRequest, reference: str) -> HttpResponse:
     """Withdraw a request that has not been quoted yet."""
     form = WithdrawForm(request.POST)
@@ -157,7 +155,7 @@ def withdraw(request: MerchantRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=WRITERS)
+@member_required(roles=ACTING_ROLES)
 def request_changes(request: MerchantRequest, reference: str) -> HttpResponse:
     """Ask for changes to the latest proof; the note stays on the page if something is wrong."""
     form = ChangesForm(request.POST)
@@ -176,7 +174,7 @@ def request_changes(request: MerchantRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=WRITERS)
+@member_required(roles=ACTING_ROLES)
 def approve(request: MerchantRequest, reference: str) -> HttpResponse:
     """Approve one exact proof version, named in the form."""
     try:
@@ -195,7 +193,7 @@ def approve(request: MerchantRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=WRITERS)
+@member_required(roles=ACTING_ROLES)
 def comment(request: MerchantRequest, reference: str) -> HttpResponse:
     """Add to the request's thread; our designers are told by email."""
     form = CommentForm(request.POST)
@@ -234,7 +232,7 @@ def _kit_initial(kit: Any) -> dict[str, Any]:
 def brand_kit(request: MerchantRequest) -> HttpResponse:
     """The active kit and its versions; owners and buyers upload their own logo and details."""
     current = selectors.active_brand_kit(merchant=request.merchant)
-    can_act = request.membership.role in WRITERS
+    can_act = request.membership.role in ACTING_ROLES
     if request.method == "POST" and not can_act:
         raise PermissionDenied
     form = BrandKitForm(request.POST or None, request.FILES or None, initial=_kit_initial(current))
@@ -261,7 +259,7 @@ def brand_kit(request: MerchantRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=WRITERS)
+@member_required(roles=ACTING_ROLES)
 def kit_restore(request: MerchantRequest, version: int) -> HttpResponse:
     """Make an earlier kit version active again (as a new version)."""
     get_object_or_404(selectors.kits_for(merchant=request.merchant), version=version)

@@ -29,6 +29,10 @@ class MerchantRequest(HttpRequest):
     membership: Membership
 
 
+#: The roles that act for the company (order, pay, file branding requests, give consignees); viewers only look.
+ACTING_ROLES = (Membership.Role.OWNER, Membership.Role.BUYER)
+
+
 def member_required(view: Callable[..., HttpResponseBase] | None = None, *, roles: Iterable[str] | None = None) -> Any:
     """Decorator: the signed-in user must be a member (with one of `roles`, if given)."""
 

@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from merchants.access import MerchantRequest, member_required
-from merchants.models import Membership
+from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders import selectors, services
 from orders.extensions import order_links
 from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
@@ -18,7 +17,6 @@ from orders.models import Invoice, Order, Product, ProductPhoto
 from orders.money import BASE_CURRENCY, Money
 from portal.uploads import private_file_response
 
-BUYERS = (Membership.Role.OWNER, Membership.Role.BUYER)
 PAGE_SIZE = 24
 
 
@@ -64,13 +62,13 @@ def product_detail(request: MerchantRequest, sku: str) -> HttpResponse:
             "product": product,
             "price": _price(product, _rate(request)),
             "form": QuantityForm(initial={"quantity": product.min_quantity}),
-            "can_order": request.membership.role in BUYERS,
+            "can_order": request.membership.role in ACTING_ROLES,
         },
     )
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def cart_add(request: MerchantRequest, sku: str) -> HttpResponse:
     product = get_object_or_404(selectors.catalogue(), sku=sku)
     result = services.add_lines(
@@ -101,13 +99,13 @@ def cart(request: MerchantRequest) -> HttpResponse:
             "quick_form": QuickOrderForm(),
             "upload_form": CsvUploadForm(),
             "checkout_form": CheckoutForm(),
-            "can_order": request.membership.role in BUYERS,
+            "can_order": request.membership.role in ACTING_ROLES,
         },
     )
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def cart_set(request: MerchantRequest, product_id: int) -> HttpResponse:
     current = services.cart_for(merchant=request.merchant, user=request.user)
     line = get_object_or_404(current.lines.select_related("product"), product_id=product_id)
@@ -128,7 +126,7 @@ def _report(request: MerchantRequest, result: services.LineErrors) -> None:
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def cart_quick(request: MerchantRequest) -> HttpResponse:
     form = QuickOrderForm(request.POST)
     if form.is_valid():
@@ -138,7 +136,7 @@ def cart_quick(request: MerchantRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def cart_upload(request: MerchantRequest) -> HttpResponse:
     form = CsvUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -151,7 +149,7 @@ def cart_upload(request: MerchantRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def checkout(request: MerchantRequest) -> HttpResponse:
     """Place the cart; every rule is checked again here, on the server."""
     form = CheckoutForm(request.POST)
@@ -187,15 +185,15 @@ def order_detail(request: MerchantRequest, reference: str) -> HttpResponse:
         "orders/order_detail.html",
         {
             "order": order,
-            "can_cancel": order.status == Order.Status.AWAITING_PAYMENT and request.membership.role in BUYERS,
-            "can_order": request.membership.role in BUYERS,
+            "can_cancel": order.status == Order.Status.AWAITING_PAYMENT and request.membership.role in ACTING_ROLES,
+            "can_order": request.membership.role in ACTING_ROLES,
             "links": order_links(order=order, membership=request.membership),
         },
     )
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def order_cancel(request: MerchantRequest, reference: str) -> HttpResponse:
     order = get_object_or_404(selectors.orders_for(merchant=request.merchant), reference=reference)
     try:
@@ -208,7 +206,7 @@ def order_cancel(request: MerchantRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def order_reorder(request: MerchantRequest, reference: str) -> HttpResponse:
     """Put a past order's products back in the cart."""
     order = get_object_or_404(selectors.order_detail(merchant=request.merchant), reference=reference)

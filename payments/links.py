@@ -7,15 +7,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from merchants.models import Membership
+from merchants.access import ACTING_ROLES
 from orders.extensions import OrderLink
 from orders.models import Order
-
-PAYERS = (Membership.Role.OWNER, Membership.Role.BUYER)
 
 
 def order_links(order: Order, membership: Any) -> list[OrderLink]:
     url = reverse("pay:order", args=[order.reference])
-    if order.status == Order.Status.AWAITING_PAYMENT and membership.role in PAYERS:
+    if order.status == Order.Status.AWAITING_PAYMENT and membership.role in ACTING_ROLES:
         return [OrderLink(_("Pay this order"), url, primary=True)]
     return [OrderLink(_("Payment"), url)]

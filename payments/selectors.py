@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from merchants.models import Merchant
 from orders.models import Order
 from orders.money import Money
-from payments.models import BankTransfer, Payment, PaymentAction, PaymentAttempt, Refund, TransferProof
+from payments.models import BankTransfer, Payment, PaymentAttempt, Refund, TransferProof
 
 
 class PaymentState:
@@ -53,10 +53,6 @@ class PaymentSummary:
     @property
     def state_label(self) -> str:
         return str(PaymentState.LABELS[self.state])
-
-    @property
-    def refundable(self) -> Money:
-        return Money(self.received.amount - self.refunded.amount - self.refunds_pending.amount, self.total.currency)
 
 
 def derive_state(total: Decimal, received: Decimal, refunded: Decimal) -> str:
@@ -121,7 +117,3 @@ def transfer_of(*, order: Order) -> BankTransfer | None:
 
 def proofs_of(*, transfer: BankTransfer) -> QuerySet[TransferProof]:
     return transfer.proofs.select_related("uploaded_by").order_by("uploaded_at", "pk")
-
-
-def history_of(*, order: Order) -> QuerySet[PaymentAction]:
-    return PaymentAction.objects.filter(order=order).select_related("by").order_by("at", "pk")

@@ -15,21 +15,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from merchants.access import MerchantRequest, member_required
-from merchants.models import Membership
+from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders.models import Order
 from payments import selectors, services
 from payments.forms import ProofForm
 from payments.models import PaymentAttempt, Provider, TransferProof
-from payments.providers import get_provider
+from payments.providers import ADAPTERS, get_provider
 from payments.providers.moyasar import MoyasarProvider
 from portal.http import client_ip
 from portal.uploads import private_file_response
 
 logger = logging.getLogger(__name__)
-BUYERS = (Membership.Role.OWNER, Membership.Role.BUYER)
-ONLINE = {Provider.STRIPE, Provider.MOYASAR, Provider.TABBY, Provider.TAMARA}
-WEBHOOK_PROVIDERS = {Provider.STRIPE, Provider.MOYASAR, Provider.TABBY, Provider.TAMARA}
 
 
 def _order(request: MerchantRequest, reference: str) -> Order:
@@ -48,7 +44,9 @@ def pay(request: MerchantRequest, reference: str) -> HttpResponse:
     summary = selectors.payment_summary(order=order)
     eligibility = services.eligibility_for(order=order)
     can_pay = (
-        order.status == Order.Status.AWAITING_PAYMENT and summary.due.amount > 0 and request.membership.role in BUYERS
+        order.status == Order.Status.AWAITING_PAYMENT
+        and summary.due.amount > 0
+        and request.membership.role in ACTING_ROLES
     )
     return render(
         request,
@@ -58,7 +56,9 @@ def pay(request: MerchantRequest, reference: str) -> HttpResponse:
             "summary": summary,
             "can_pay": can_pay,
             "stripe_methods": eligibility.for_provider(Provider.STRIPE),
-            "saudi_methods": [m for m in eligibility.offered if m.provider in {"moyasar", "tabby", "tamara"}],
+            "saudi_methods": [
+                m for m in eligibility.offered if m.provider in ADAPTERS and m.provider != Provider.STRIPE
+            ],
             "offers_transfer": eligibility.offers("bank_transfer"),
             "transfer": selectors.transfer_of(order=order),
             "attempts": list(selectors.attempts_of(order=order)[:20]),
@@ -67,10 +67,10 @@ def pay(request: MerchantRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def start(request: MerchantRequest, reference: str, provider: str) -> HttpResponse:
     """Open a payment with a provider; refused on the server when the order is not eligible for it."""
-    if provider not in ONLINE:
+    if provider not in ADAPTERS:
         raise Http404
     order = _order(request, reference)
     try:
@@ -95,7 +95,7 @@ def attempt(request: MerchantRequest, reference: str, number: int) -> HttpRespon
     attempt = _attempt(order, number)
     open_ = attempt.status in {PaymentAttempt.Status.PENDING, PaymentAttempt.Status.FAILED}
     context = {"order": order, "attempt": attempt, "open": open_ and order.status == Order.Status.AWAITING_PAYMENT}
-    if attempt.provider == Provider.STRIPE and context["open"] and request.membership.role in BUYERS:
+    if attempt.provider == Provider.STRIPE and context["open"] and request.membership.role in ACTING_ROLES:
         try:
             client_secret = get_provider(Provider.STRIPE).client_secret(attempt=attempt)  # type: ignore[attr-defined]
         except services.PaymentError as exc:
@@ -159,7 +159,7 @@ def bank_transfer(request: MerchantRequest, reference: str) -> HttpResponse:
     """GET: the store's IBAN, the order's reference to quote, the amount, the proofs. POST: choose bank transfer."""
     order = _order(request, reference)
     if request.method == "POST":
-        if request.membership.role not in BUYERS:
+        if request.membership.role not in ACTING_ROLES:
             return HttpResponse(status=403)
         try:
             services.choose_bank_transfer(order=order, by=request.user, ip_address=client_ip(request))
@@ -182,7 +182,7 @@ def bank_transfer(request: MerchantRequest, reference: str) -> HttpResponse:
             "proofs": list(selectors.proofs_of(transfer=transfer)),
             "reconciliations": list(transfer.reconciliations.order_by("at", "pk")),
             "form": ProofForm(),
-            "can_upload": request.membership.role in BUYERS
+            "can_upload": request.membership.role in ACTING_ROLES
             and transfer.status not in {"received", "expired", "closed"},
             "iban": settings.BANK_TRANSFER_IBAN,
             "beneficiary": settings.BANK_TRANSFER_BENEFICIARY,
@@ -192,7 +192,7 @@ def bank_transfer(request: MerchantRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@member_required(roles=BUYERS)
+@member_required(roles=ACTING_ROLES)
 def proof_upload(request: MerchantRequest, reference: str) -> HttpResponse:
     """Add a proof of transfer (checked by content, kept private)."""
     order = _order(request, reference)
@@ -233,7 +233,7 @@ def proof_download(request: MerchantRequest, reference: str, pk: int) -> HttpRes
 @require_POST
 def webhook(request: HttpRequest, provider: str) -> JsonResponse:
     """A provider's event: verify it, store it once, enqueue its processing. Nothing else happens here."""
-    if provider not in WEBHOOK_PROVIDERS:
+    if provider not in ADAPTERS:
         raise Http404
     try:
         incoming = services.verify_event(

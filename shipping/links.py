@@ -7,12 +7,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from merchants.models import Membership
+from merchants.access import ACTING_ROLES
 from orders.extensions import OrderLink
 from orders.models import Order
 from shipping.services import consignees_editable
-
-EDITORS = (Membership.Role.OWNER, Membership.Role.BUYER)
 
 
 def order_links(order: Order, membership: Any) -> list[OrderLink]:
@@ -20,6 +18,6 @@ def order_links(order: Order, membership: Any) -> list[OrderLink]:
         return []
     url = reverse("shipping:consignees", args=[order.reference])
     count = order.consignees.count()
-    if count == 0 and membership.role in EDITORS and consignees_editable(order):
+    if count == 0 and membership.role in ACTING_ROLES and consignees_editable(order):
         return [OrderLink(_("Add the consignees"), url, primary=True)]
     return [OrderLink(_("Consignees and shipments (%(count)s)") % {"count": count}, url)]

@@ -16,14 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branding.selectors import active_brand_kit
-from merchants.access import MerchantRequest, member_required
-from merchants.models import Membership
+from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders.models import Order
 from shipping import masking, selectors, services
 from shipping.forms import ConsigneeCsvForm, ConsigneeForm, NotifyForm
 from shipping.models import Shipment, ShippingPlan
 
-EDITORS = (Membership.Role.OWNER, Membership.Role.BUYER)
 PAGE_SIZE = 50
 API_PAGE_SIZE = 100
 
@@ -60,7 +58,7 @@ def _page_context(request: MerchantRequest, order: Order, **forms: Any) -> dict[
     rows = [_masked_row(consignee) for consignee in page]
     plan = ShippingPlan.objects.filter(order=order).first()
     lines = list(order.lines.all())
-    editable = services.consignees_editable(order) and request.membership.role in EDITORS
+    editable = services.consignees_editable(order) and request.membership.role in ACTING_ROLES
     progress = services.progress_of(order)
     remaining = services.remaining_quantities(order)
     return {
@@ -69,7 +67,7 @@ def _page_context(request: MerchantRequest, order: Order, **forms: Any) -> dict[
         "rows": rows,
         "editable": editable,
         "can_start": (
-            request.membership.role in EDITORS
+            request.membership.role in ACTING_ROLES
             and order.status in {Order.Status.PAID, Order.Status.IN_FULFILMENT}
             and page.paginator.count > 0
             and progress["total"] < page.paginator.count
@@ -93,7 +91,7 @@ def consignees(request: MerchantRequest, reference: str) -> HttpResponse:
     return render(request, "shipping/consignees.html", _page_context(request, order))
 
 
-@member_required(roles=EDITORS)
+@member_required(roles=ACTING_ROLES)
 @require_POST
 def consignee_add(request: MerchantRequest, reference: str) -> HttpResponse:
     order = _order(request, reference)
@@ -109,7 +107,7 @@ def consignee_add(request: MerchantRequest, reference: str) -> HttpResponse:
     return render(request, "shipping/consignees.html", _page_context(request, order, form=form), status=400)
 
 
-@member_required(roles=EDITORS)
+@member_required(roles=ACTING_ROLES)
 @require_POST
 def consignee_upload(request: MerchantRequest, reference: str) -> HttpResponse:
     order = _order(request, reference)
@@ -129,7 +127,7 @@ def consignee_upload(request: MerchantRequest, reference: str) -> HttpResponse:
     return render(request, "shipping/consignees.html", _page_context(request, order, csv_form=form), status=400)
 
 
-@member_required(roles=EDITORS)
+@member_required(roles=ACTING_ROLES)
 @require_POST
 def consignee_remove(request: MerchantRequest, reference: str, number: int) -> HttpResponse:
     order = _order(request, reference)
@@ -143,7 +141,7 @@ def consignee_remove(request: MerchantRequest, reference: str, number: int) -> H
     return redirect("shipping:consignees", order.reference)
 
 
-@member_required(roles=EDITORS)
+@member_required(roles=ACTING_ROLES)
 @require_POST
 def consignee_notify(request: MerchantRequest, reference: str) -> HttpResponse:
     order = _order(request, reference)
@@ -156,7 +154,7 @@ def consignee_notify(request: MerchantRequest, reference: str) -> HttpResponse:
     return redirect("shipping:consignees", order.reference)
 
 
-@member_required(roles=EDITORS)
+@member_required(roles=ACTING_ROLES)
 @require_POST
 def shipping_start(request: MerchantRequest, reference: str) -> HttpResponse:
     """Send a paid order's consignees to the warehouse (those added after the payment)."""
@@ -261,7 +259,7 @@ def api_consignees(request: MerchantRequest, reference: str) -> JsonResponse:
 
 
 def _api_add(request: MerchantRequest, order: Order) -> JsonResponse:
-    if request.membership.role not in EDITORS:
+    if request.membership.role not in ACTING_ROLES:
         return JsonResponse({"error": "forbidden"}, status=403)
     try:
         payload = json.loads(request.body or b"null")

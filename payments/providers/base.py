@@ -1,7 +1,6 @@
 """The small interface every provider adapter speaks (Stripe, the Saudi card gateway, Tabby, Tamara).
 
     create_payment   open the payment at the provider; returns where the payer goes next
-    handle_return    the payer is back: re-read the payment from the provider (never trust the query string)
     handle_event     a verified event arrived: re-read, and move the payment on (authorise, capture) if needed;
                      with capture=False (the order no longer awaits payment) nothing is authorised or captured
     refund           return money on a payment; confirmed later by the provider's state
@@ -114,8 +113,6 @@ class PaymentProvider(Protocol):
     def create_payment(
         self, *, attempt: PaymentAttempt, order: Order, urls: Urls, buyer: Buyer, provider_types: list[str]
     ) -> Checkout: ...
-
-    def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState: ...
 
     def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState: ...
 

@@ -72,9 +72,6 @@ class MoyasarProvider:
         )
         return Checkout(reference=str(invoice["id"]), redirect_url=str(invoice["url"]))
 
-    def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState:
-        return self.handle_event(attempt=attempt)
-
     def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState:
         """Fetch the invoice and its payments from the gateway: the only truth about this payment.
 

@@ -108,9 +108,6 @@ class StripeProvider:
         """The PaymentIntent's client secret, read from Stripe when the payment page opens (never stored)."""
         return str(_call(client().v1.payment_intents.retrieve, attempt.provider_reference)["client_secret"])
 
-    def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState:
-        return self.handle_event(attempt=attempt)
-
     def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState:
         """Re-read the PaymentIntent and its refunds from Stripe (captured automatically: `capture` is not used)."""
         intent = _call(

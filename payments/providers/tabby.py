@@ -109,10 +109,7 @@ class TabbyProvider:
             raise ProviderRejected(provider_answer="no product available")
         return Checkout(reference=str(session["payment"]["id"]), redirect_url=str(installments[0]["web_url"]))
 
-    def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState:
-        return self.handle_event(attempt=attempt)
-
-    def _state(self, payment: dict[str, Any], attempt: PaymentAttempt) -> ProviderState:
+    def _state(self, payment: dict[str, Any]) -> ProviderState:
         currency = str(payment.get("currency", "")).upper()
         captured = sum(to_minor(c["amount"], currency) for c in payment.get("captures") or [])
         status = STATUSES.get(str(payment.get("status")), "pending")
@@ -141,7 +138,7 @@ class TabbyProvider:
     def handle_event(self, *, attempt: PaymentAttempt, capture: bool = True) -> ProviderState:
         """Re-read the payment; capture it in full once authorised, if it is exactly the attempt's (and `capture`)."""
         payment = self._api("GET", f"payments/{attempt.provider_reference}")
-        state = self._state(payment, attempt)
+        state = self._state(payment)
         matches = (
             state.amount_minor == attempt.amount_minor
             and state.currency == attempt.currency
@@ -153,7 +150,7 @@ class TabbyProvider:
                 f"payments/{attempt.provider_reference}/captures",
                 {"amount": payment["amount"], "reference_id": f"capture-{attempt.idempotency_key}"},
             )
-            state = self._state(self._api("GET", f"payments/{attempt.provider_reference}"), attempt)
+            state = self._state(self._api("GET", f"payments/{attempt.provider_reference}"))
         return state
 
     def refund(self, *, attempt: PaymentAttempt, payment: Payment, refund: Refund) -> ProviderRefund:

@@ -133,9 +133,6 @@ class TamaraProvider:
         )
         return Checkout(reference=str(created["order_id"]), redirect_url=str(created["checkout_url"]))
 
-    def handle_return(self, *, attempt: PaymentAttempt, params: Mapping[str, str]) -> ProviderState:
-        return self.handle_event(attempt=attempt)
-
     def _state(self, data: dict[str, Any]) -> ProviderState:
         total = data.get("total_amount") or {}
         currency = str(total.get("currency", "")).upper()

@@ -26,7 +26,6 @@ from payments.services.records import OPEN, apply_provider_state, lock_attempt, 
 
 logger = logging.getLogger(__name__)
 
-#: checkout providers that receive the buyer's name, email, phone and address (recorded as disclosures)
 #: What each provider receives from us when a payment starts, for the disclosure ledger: Tabby and Tamara the
 #: buyer's details (their checkout asks for them); Stripe and the Mada gateway the order's reference and amount
 #: and the merchant's opaque code (card details go from the payer's browser to them, never through us).

@@ -47,11 +47,8 @@ def verify_event(*, provider: str, body: bytes, headers: Mapping[str, str], quer
 
 def record_invalid_event(*, provider: str, request: Any) -> None:
     """A forged, stale or malformed event: a security event, and nothing else written."""
-    try:
-        from privacy.security import record_event
-    except ImportError:  # the privacy app is optional for payments
-        logger.warning("invalid provider event", extra={"provider": provider})
-        return
+    from privacy.security import record_event
+
     record_event("webhook_invalid", request, provider=provider)
 
 
