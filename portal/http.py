@@ -4,5 +4,7 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as django-axes computed it (proxy-aware), else REMOTE_ADDR."""
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    """The client's address as django-axes sees it (the one rule for every record of "from where")."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request)

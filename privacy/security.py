@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.http import client_ip
 from privacy.crypto import keyed_hash
 from privacy.models import KnownDevice, SecurityAlert, SecurityEvent
 
@@ -36,13 +37,6 @@ WARNING_KINDS = frozenset(
 FAILURE_KINDS = (Kind.LOGIN_FAILED, Kind.CODE_FAILED)
 #: one alert per failing scheduled job per hour (a job beat runs every few minutes must not flood the team)
 JOB_ALERT_WINDOW = timedelta(hours=1)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as django-axes sees it (PROXY_COUNT aware)."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
 
 
 def device_family(user_agent: str) -> str:
