@@ -8,10 +8,13 @@ import hmac
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def keyed_hash(value: str) -> str:
-    """An HMAC-SHA256 of `value` under HMAC_KEY: correlates without revealing (emails, addresses)."""
+    """An HMAC-SHA256 of `value` under HMAC_KEY: correlates without revealing (emails, addresses, phones)."""
+    if not settings.HMAC_KEY:
+        raise ImproperlyConfigured("HMAC_KEY is empty: keyed hashes (lookups, logs) cannot be made.")
     return hmac.new(settings.HMAC_KEY.encode(), value.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderLine
+from privacy.crypto import keyed_hash
 from shipping import addresses
 from shipping.models import Consignee, ConsigneeItem, Shipment, ShippingPlan
 from shipping.services.errors import ConsigneesLocked, NotWhiteLabel, ShippingError
@@ -78,11 +76,8 @@ class ConsigneeData:
 
 
 def phone_hmac(phone: str) -> str:
-    """Keyed hash of a normalised phone number, for lookups without decrypting."""
-    key = settings.HMAC_KEY
-    if not key:
-        raise ImproperlyConfigured("HMAC_KEY is empty: consignee lookups cannot be keyed.")
-    return hmac.new(key.encode(), phone.encode(), hashlib.sha256).hexdigest()
+    """Keyed hash of a normalised phone number (`+` and digits), for lookups without decrypting."""
+    return keyed_hash(phone)
 
 
 def consignees_editable(order: Order) -> bool:
