@@ -13,3 +13,22 @@ def ensure_interval_tasks(apps: Any, tasks: dict[str, tuple[str, int]], *, perio
     for name, (task, every) in tasks.items():
         interval, _created = IntervalSchedule.objects.get_or_create(every=every, period=period)
         PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})
+
+
+def ensure_crontab_tasks(apps: Any, tasks: dict[str, tuple[str, int, int]]) -> None:
+    """Create each `name -> (task, hour, minute)` daily job (local time, CELERY_TIMEZONE) that is missing; leave
+    existing ones (and staff edits to them) alone."""
+    from django.conf import settings
+
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, (task, hour, minute) in tasks.items():
+        schedule, _created = CrontabSchedule.objects.get_or_create(
+            minute=str(minute),
+            hour=str(hour),
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=settings.CELERY_TIMEZONE,
+        )
+        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "crontab": schedule})
