@@ -70,19 +70,22 @@ register(
 )
 
 
+def _erase_document(document: ApplicationDocument) -> None:
+    document.file.delete(save=False)
+    document.delete()
+
+
 def _delete_documents(application: Application) -> None:
     for document in application.documents.all():
-        document.file.delete(save=False)
-        document.delete()
+        _erase_document(document)
+
+
+_blank_contact = blank_fields("contact_name", "contact_phone", "address", "answer")
 
 
 def _erase_application(application: Application) -> None:
     _delete_documents(application)
-    application.contact_name = ""
-    application.contact_phone = ""
-    application.address = ""
-    application.answer = ""
-    application.save(update_fields=["contact_name", "contact_phone", "address", "answer"])
+    _blank_contact(application)
 
 
 def _remove_application(application: Application) -> None:
@@ -122,11 +125,6 @@ register(
         purpose=_("Reviewing your company's application for a wholesale account."),
     )
 )
-
-
-def _erase_document(document: ApplicationDocument) -> None:
-    document.file.delete(save=False)
-    document.delete()
 
 
 register(

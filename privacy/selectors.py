@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from privacy import registry
-from privacy.models import DataExport, Disclosure, ErasureRequest, PolicyVersion
+from privacy.models import DataExport, Disclosure, PolicyVersion
 from privacy.services import policies
 from privacy.services.exports import export_value
 
@@ -35,7 +35,7 @@ def holdings_of(*, user: Any) -> list[Holding]:
     """What the portal holds about the person and their company, from the personal-data registry."""
     found = []
     for entry in registry.entries():
-        rows = list(entry.rows_of(user)[: ROWS_SHOWN + 1])
+        rows = list(entry.export_rows(user)[: ROWS_SHOWN + 1])
         if not rows:
             continue
         total = len(rows) if len(rows) <= ROWS_SHOWN else entry.rows_of(user).count()
@@ -86,10 +86,6 @@ def disclosures_of(*, user: Any, merchant: Any) -> QuerySet[Disclosure]:
 def exports_of(*, user: Any) -> QuerySet[DataExport]:
     """The person's recent exports, newest first."""
     return DataExport.objects.filter(user=user).order_by("-requested_at", "-pk")[:5]
-
-
-def erasure_requests_of(*, user: Any) -> QuerySet[ErasureRequest]:
-    return ErasureRequest.objects.filter(user=user).order_by("-requested_at", "-pk")
 
 
 def policies_for(*, user: Any) -> list[tuple[PolicyVersion, Any]]:

@@ -51,7 +51,9 @@ def collect(*, user: Any) -> dict[str, dict[str, Any]]:
     """Every registered row about `user`, keyed by model label: title, purpose, scope, fields and rows."""
     sections: dict[str, dict[str, Any]] = {}
     for entry in registry.entries():
-        rows = [{name: export_value(getattr(row, name)) for name in entry.export_fields} for row in entry.rows_of(user)]
+        rows = [
+            {name: export_value(getattr(row, name)) for name in entry.export_fields} for row in entry.export_rows(user)
+        ]
         if not rows:
             continue
         sections[entry.label] = {
@@ -168,8 +170,3 @@ def expire(export: DataExport) -> None:
     if export.file_name:
         _path(export.file_name).unlink(missing_ok=True)
     DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, file_name="", size=0)
-
-
-def exports_of(*, user: Any) -> list[DataExport]:
-    """The member's exports, newest first."""
-    return list(DataExport.objects.filter(user=user).order_by("-requested_at", "-pk")[:10])

@@ -257,3 +257,30 @@ def test_the_centre_tells_of_the_companys_consignees_without_showing_their_detai
     page = member.get(reverse("privacy:centre")).content.decode()
     assert "Consignees" in page
     assert "Amina Haddad" not in page and "+966551234567" not in page and "12 Olaya Street" not in page
+
+
+def test_the_centre_runs_the_same_queries_for_2_or_15_records_that_name_an_order():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.payments.conftest import place
+
+    member = signed_in()
+    membership = Membership.objects.get(user=member.user)
+
+    def fill(count):
+        for _ in range(count):
+            order = place(membership=membership)
+            Disclosure.objects.create(
+                user=member.user, order=order, recipient="carrier", recipient_name="Aramex",
+                categories=["address"], purpose="Delivery",
+            )  # fmt: skip
+
+    fill(2)
+    member.get(reverse("privacy:centre"))
+    with CaptureQueriesContext(connection) as few:
+        member.get(reverse("privacy:centre"))
+    fill(13)
+    with CaptureQueriesContext(connection) as many:
+        member.get(reverse("privacy:centre"))
+    assert len(many) == len(few)
