@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_countries import countries
 
-from portal.pdf import data_uri, render_html_to_pdf
+from portal.pdf import data_uri, render_pdf
 from shipping.carriers import Parcel
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
@@ -62,12 +62,11 @@ def packing_slip_html(context: dict[str, Any], *, language: str) -> str:
 
 def render_address_label(parcel: Parcel) -> bytes:
     """An A6 address label for the in-house courier, in the merchant's name."""
-    with translation.override(parcel.language):
-        html = render_to_string(
-            "shipping/address_label.html",
-            {"parcel": parcel, "country_name": countries.name(parcel.country) or parcel.country},
-        )
-    return render_html_to_pdf(html)
+    return render_pdf(
+        "shipping/address_label.html",
+        {"parcel": parcel, "country_name": countries.name(parcel.country) or parcel.country},
+        language=parcel.language,
+    )
 
 
 def merge_pdfs(documents: Iterable[bytes]) -> bytes:

@@ -8,13 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, make_msgid
-from django.template.loader import render_to_string
+from django.core.mail import make_msgid
 from django.urls import reverse
-from django.utils import translation
 
 from orders.models import Order
-from portal.emails import send_templated_email
+from portal.emails import build_templated_email, send_templated_email
 from portal.mail import PURPOSE_ATTRIBUTE
 from privacy.models import Disclosure
 from privacy.services.disclosures import record_disclosure
@@ -75,24 +73,20 @@ def notify_consignee(*, shipment: Shipment, kit: Any, language: str) -> bool:
     consignee = shipment.consignee
     if not consignee.email:
         return False
-    context = {"shipment": shipment, "consignee": consignee, "sender_name": kit.sender_name}
-    with translation.override(language):
-        subject = " ".join(render_to_string("shipping/email/consignee_booked_subject.txt", context).split())
-        text = render_to_string("shipping/email/consignee_booked.txt", context)
-        html = render_to_string("shipping/email/consignee_booked.html", context)
     sender = formataddr((kit.sender_name, settings.SHIPPING_NOTICE_FROM_EMAIL))
     # The Message-ID names the notice sender's domain, never the host it was sent from (ours).
     domain = settings.SHIPPING_NOTICE_FROM_EMAIL.rsplit("@", 1)[-1]
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=sender,
+    message = build_templated_email(
         to=[consignee.email],
+        template="shipping/email/consignee_booked",
+        context={"shipment": shipment, "consignee": consignee, "sender_name": kit.sender_name},
+        language=language,
+        from_email=sender,
         headers={"Message-ID": make_msgid(domain=domain)},
     )
-    message.attach_alternative(html, "text/html")
     headers = "\n".join(f"{name}: {value}" for name, value in message.message().items())
-    leaks = leak_guard.find_leaks("\n".join([headers, sender, subject, text, html]))
+    html = str(message.alternatives[0][0])
+    leaks = leak_guard.find_leaks("\n".join([headers, sender, str(message.subject), str(message.body), html]))
     if leaks:
         logger.warning("consignee notice withheld by the leak guard", extra={"shipment": shipment.reference})
         raise NoticeWithheld(what=", ".join(leak.label for leak in leaks))

@@ -129,6 +129,7 @@ def test_consignees_get_a_notice_in_the_merchants_name_when_the_merchant_chose_i
         assert message.from_email == "Atlas Argan Boutique <no-reply@parcel-notices.example>"
         assert "Atlas Argan Boutique" in message.body and "FC" in message.body
         assert "maroc" not in (message.body + message.subject + message.alternatives[0][0]).lower()
+        assert f'<html lang="{owner.merchant.language}">' in message.alternatives[0][0]
 
 
 def test_no_consignee_notice_unless_the_merchant_chose_it(courier, django_capture_on_commit_callbacks):
