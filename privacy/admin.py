@@ -48,9 +48,12 @@ class PersonalDataAdminMixin:
     def _personal(self) -> registry.PersonalData | None:
         return registry.entry_for(self.model)
 
+    #: the permission that shows this admin's personal fields unmasked
+    personal_data_permission = PERSONAL_DATA_PERMISSION
+
     def _masked(self, request: HttpRequest) -> set[str]:
         entry = self._personal()
-        if entry is None or request.user.has_perm(PERSONAL_DATA_PERMISSION):
+        if entry is None or request.user.has_perm(self.personal_data_permission):
             return set()
         return set(entry.masked_fields())
 

@@ -74,12 +74,8 @@ class ConsigneeAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     readonly_fields = fields
     inlines = (ItemInline,)
 
-    def _masked(self, request: HttpRequest) -> set[str]:
-        # Consignees have their own, narrower permission: only the fulfilment role reads them in full.
-        entry = self._personal()
-        if entry is None or request.user.has_perm(DETAILS_PERMISSION):
-            return set()
-        return set(entry.masked_fields())
+    # Consignees have their own, narrower permission: only the fulfilment role reads them in full.
+    personal_data_permission = DETAILS_PERMISSION
 
     @admin.display(description=_("name"))
     def masked_name(self, consignee: Consignee) -> str:

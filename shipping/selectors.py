@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet
 
 from merchants.models import Merchant
 from orders.models import Order
@@ -20,7 +20,6 @@ def consignees_of(*, order: Order) -> QuerySet[Consignee]:
         Consignee.objects.filter(order=order)
         .select_related("shipment")
         .prefetch_related(Prefetch("items", queryset=ConsigneeItem.objects.select_related("line")))
-        .annotate(pieces=Sum("items__quantity"))
         .order_by("number")
     )
 
@@ -43,7 +42,10 @@ def slips_of(*, order: Order) -> QuerySet[Shipment]:
     return shipments_of(order=order).exclude(slip="")
 
 
-def consignee_counts(*, orders: QuerySet[Order]) -> dict[int, int]:
-    """Consignees per order, for lists."""
-    rows = Consignee.objects.filter(order__in=orders).values("order").annotate(n=Count("pk"))
-    return {row["order"]: row["n"] for row in rows}
+def latest_white_label_orders(*, merchant: Merchant, count: int = 10) -> list[Order]:
+    """The merchant's latest white-label orders, each with its number of consignees (`consignee_count`)."""
+    return list(
+        white_label_orders(merchant=merchant)
+        .annotate(consignee_count=Count("consignees"))
+        .order_by("-placed_at")[:count]
+    )

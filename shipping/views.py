@@ -201,10 +201,7 @@ def shipments(request: MerchantRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [(shipment, masking.mask_name(shipment.consignee.name)) for shipment in page]
-    orders = list(selectors.white_label_orders(merchant=request.merchant).order_by("-placed_at")[:10])
-    counts = selectors.consignee_counts(
-        orders=selectors.white_label_orders(merchant=request.merchant).filter(pk__in=[order.pk for order in orders])
-    )
+    orders = selectors.latest_white_label_orders(merchant=request.merchant)
     return render(
         request,
         "shipping/shipments.html",
@@ -213,7 +210,7 @@ def shipments(request: MerchantRequest) -> HttpResponse:
             "rows": rows,
             "status": status,
             "statuses": Shipment.Status.choices,
-            "orders": [(order, counts.get(order.pk, 0)) for order in orders],
+            "orders": [(order, order.consignee_count) for order in orders],  # type: ignore[attr-defined]
         },
     )
 

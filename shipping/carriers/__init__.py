@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from django.utils.translation import gettext_lazy as _
-
 
 class CarrierError(Exception):
     """A carrier call that did not succeed; `code` is stable, `message` is for staff."""
@@ -88,9 +86,6 @@ class Carrier(Protocol):
     def cancel(self, *, carrier_reference: str) -> None: ...
 
     def track(self, *, carrier_reference: str, tracking_number: str) -> TrackingUpdate | None: ...
-
-
-CARRIER_NAMES = {"in_house": _("In-house courier"), "http": _("Courier API")}
 
 
 def carrier_for(code: str) -> Carrier:

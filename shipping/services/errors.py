@@ -29,11 +29,6 @@ class OrderNotPaid(ShippingError):
     message = _("Shipping starts once the order is paid.")
 
 
-class NoConsignees(ShippingError):
-    code = "no_consignees"
-    message = _("Add at least one consignee before shipping starts.")
-
-
 class IllegalTransition(ShippingError):
     code = "illegal_transition"
     message = _("A shipment cannot move from “%(current)s” to “%(target)s”.")

@@ -620,7 +620,7 @@ def pull_tracking(*, limit: int = 500) -> int:
     Each parcel is pulled on its own: a bad answer about one is recorded on it (and it goes to the back of
     the queue), and the run goes on with the others.
     """
-    codes = [code for code in ("http",) if carrier_for_safe(code)]
+    codes = ["http"] if _gives_tracking("http") else []
     ids = list(
         Shipment.objects.filter(status__in=TRACKED, carrier__in=codes)
         .exclude(carrier_reference="")
@@ -640,7 +640,7 @@ def pull_tracking(*, limit: int = 500) -> int:
     return moved
 
 
-def carrier_for_safe(code: str) -> bool:
+def _gives_tracking(code: str) -> bool:
     """True when the carrier is configured and gives tracking."""
     try:
         return carrier_for(code).gives_tracking_number
