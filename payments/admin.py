@@ -365,6 +365,9 @@ class ReconciliationInline(MoneyInline):
     model = Reconciliation
     fields = ("at", "outcome", "amount_shown", "bank_reference", "note", "by", "ip_address")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("transfer__order")
+
     def currency_of(self, row: Any) -> str:
         return row.transfer.order.currency
 

@@ -98,3 +98,23 @@ def test_other_staff_roles_see_no_payments(staff_client):
     designer = staff_client("designer")
     assert designer.get(reverse("admin:payments_orderpayment_changelist")).status_code == 403
     assert designer.get(reverse("admin:payments_paymentmethod_changelist")).status_code == 403
+
+
+def test_the_order_payment_page_does_not_query_per_history_row(staff_client, settings, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from payments.services.records import record_action
+    from tests.factories import MembershipFactory
+
+    settings.BANK_TRANSFER_IBAN = "SA0380000000608010167519"
+    finance = staff_client("finance")
+    order = place(country="SA", subtotal_sar=Decimal("6000"))
+    choose_bank_transfer(order=order, by=order.placed_by)
+    url = reverse("admin:payments_orderpayment_change", args=[order.pk])
+    with CaptureQueriesContext(connection) as few:
+        assert finance.get(url).status_code == 200
+    for _ in range(6):  # each by another member: one lookup per row would show
+        record_action(order=order, action="note", source="portal", by=MembershipFactory().user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        finance.get(url)
