@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -48,3 +48,14 @@ def derived_key(field_key: str, context: bytes) -> bytes:
 def derived_crypter(context: bytes) -> MultiFernet:
     """Encrypts under the key derived from the first field key, decrypts under any configured one."""
     return MultiFernet([Fernet(derived_key(key, context)) for key in field_keys()])
+
+
+def under_first_key(token: bytes, *, context: bytes | None = None) -> bool:
+    """Whether `token` is already encrypted under the first field key (or the key derived from it for
+    `context`): what key rotation leaves alone."""
+    first = field_keys()[0]
+    try:
+        Fernet(derived_key(first, context) if context else first).decrypt(token)
+    except InvalidToken:
+        return False
+    return True

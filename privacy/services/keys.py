@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
-from privacy.crypto import field_crypter, field_keys
+from privacy.crypto import field_crypter, under_first_key
 from privacy.models import DataExport
 from privacy.registry import encrypted_fields
 from privacy.security import Kind, record_event
@@ -48,14 +48,13 @@ def _models() -> list[Any]:
 def rotate(*, dry_run: bool = False) -> RotationReport:
     """Rewrite every encrypted value not already under the first key; with `dry_run`, only count them."""
     crypter = field_crypter()
-    primary = Fernet(field_keys()[0])
     report = RotationReport()
     for model in _models():
         label = model._meta.label
         report.rotated[label], report.under_old_key[label], report.unreadable[label] = _rotate_model(
-            model, crypter, primary, dry_run=dry_run
+            model, crypter, dry_run=dry_run
         )
-    report.exports = _rotate_exports(crypter, primary, dry_run=dry_run)
+    report.exports = _rotate_exports(crypter, dry_run=dry_run)
     report.second_factors = _rotate_second_factors(dry_run=dry_run)
     report.files = _rotate_files(dry_run=dry_run)
     if not dry_run:
@@ -68,7 +67,7 @@ def rotate(*, dry_run: bool = False) -> RotationReport:
     return report
 
 
-def _rotate_model(model: Any, crypter: MultiFernet, primary: Fernet, *, dry_run: bool) -> tuple[int, int, int]:
+def _rotate_model(model: Any, crypter: MultiFernet, *, dry_run: bool) -> tuple[int, int, int]:
     """Rotate one model's encrypted columns in batches of rows; return (rotated, under an old key, unreadable)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -87,7 +86,7 @@ def _rotate_model(model: Any, crypter: MultiFernet, primary: Fernet, *, dry_run:
             )
             rows = cursor.fetchall()
             for row in rows:
-                updates, counts = _rotate_values(dict(zip(columns, row[1:], strict=True)), crypter, primary)
+                updates, counts = _rotate_values(dict(zip(columns, row[1:], strict=True)), crypter)
                 old += counts[0]
                 unreadable += counts[1]
                 if updates and not dry_run:
@@ -102,9 +101,7 @@ def _rotate_model(model: Any, crypter: MultiFernet, primary: Fernet, *, dry_run:
         last = rows[-1][0]
 
 
-def _rotate_values(
-    values: dict[str, Any], crypter: MultiFernet, primary: Fernet
-) -> tuple[dict[str, str], tuple[int, int]]:
+def _rotate_values(values: dict[str, Any], crypter: MultiFernet) -> tuple[dict[str, str], tuple[int, int]]:
     """The re-encrypted value of each column not under the first key, and (under an old key, unreadable)."""
     updates: dict[str, str] = {}
     unreadable = 0
@@ -112,11 +109,8 @@ def _rotate_values(
         if value in (None, ""):
             continue
         token = value.encode() if isinstance(value, str) else bytes(value)
-        try:
-            primary.decrypt(token)
-            continue  # already under the new key
-        except InvalidToken:
-            pass
+        if under_first_key(token):
+            continue
         try:
             updates[column] = crypter.rotate(token).decode()
         except InvalidToken:
@@ -124,18 +118,15 @@ def _rotate_values(
     return updates, (len(updates), unreadable)
 
 
-def _rotate_exports(crypter: MultiFernet, primary: Fernet, *, dry_run: bool) -> int:
+def _rotate_exports(crypter: MultiFernet, *, dry_run: bool) -> int:
     count = 0
     for export in DataExport.objects.filter(status=DataExport.Status.READY).exclude(file_name=""):
         path = Path(settings.PRIVATE_MEDIA_ROOT) / export.file_name
         if not path.exists():
             continue
         data = path.read_bytes()
-        try:
-            primary.decrypt(data)
+        if under_first_key(data):
             continue
-        except InvalidToken:
-            pass
         if not dry_run:
             path.write_bytes(crypter.rotate(data))
         count += 1
@@ -147,10 +138,9 @@ def _rotate_second_factors(*, dry_run: bool) -> int:
     field key, and encrypted if still stored in clear, so that the old key can go without locking anyone out."""
     from allauth.mfa.models import Authenticator
 
-    from privacy.mfa import PREFIX, MFAAdapter, mfa_key
+    from privacy.mfa import CONTEXT, PREFIX, MFAAdapter
 
     adapter = MFAAdapter()
-    newest = Fernet(mfa_key(field_keys()[0]))
     count = 0
     for authenticator in Authenticator.objects.iterator():
         data = dict(authenticator.data or {})
@@ -159,12 +149,8 @@ def _rotate_second_factors(*, dry_run: bool) -> int:
             value = data.get(name)
             if not isinstance(value, str) or not value:
                 continue
-            if value.startswith(PREFIX):
-                try:
-                    newest.decrypt(value.removeprefix(PREFIX).encode())
-                    continue  # already under the new key
-                except InvalidToken:
-                    pass
+            if value.startswith(PREFIX) and under_first_key(value.removeprefix(PREFIX).encode(), context=CONTEXT):
+                continue
             data[name] = adapter.encrypt(adapter.decrypt(value))
             changed = True
         if changed:
@@ -176,22 +162,15 @@ def _rotate_second_factors(*, dry_run: bool) -> int:
 
 def _rotate_files(*, dry_run: bool) -> int:
     """Private files encrypted by privacy.storage: rewritten under the key derived from the first field key."""
-    from privacy.crypto import derived_key
     from privacy.storage import CONTEXT, MAGIC, decrypt_bytes, encrypt_bytes
 
-    newest = Fernet(derived_key(field_keys()[0], CONTEXT))
     count = 0
     for path in sorted(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*")):
         if not path.is_file():
             continue
         raw = path.read_bytes()
-        if not raw.startswith(MAGIC):
-            continue  # written before encryption, or encrypted on its own (data exports)
-        try:
-            newest.decrypt(raw[len(MAGIC) :])
-            continue  # already under the new key
-        except InvalidToken:
-            pass
+        if not raw.startswith(MAGIC) or under_first_key(raw[len(MAGIC) :], context=CONTEXT):
+            continue  # written before encryption, encrypted on its own (data exports), or under the new key
         if not dry_run:
             path.write_bytes(encrypt_bytes(decrypt_bytes(raw)))
         count += 1
