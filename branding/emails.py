@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from branding.models import BrandingRequest
 from portal.emails import send_templated_email
+from portal.roles import staff_with_role
 
 
 def merchant_recipients(request: BrandingRequest, *, besides: Any) -> QuerySet:
@@ -29,13 +30,7 @@ def merchant_recipients(request: BrandingRequest, *, besides: Any) -> QuerySet:
 
 def designer_recipients(*, besides: Any) -> QuerySet:
     """Active staff with the designer role, except the person who acted."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name="designer")
-        .exclude(pk=besides.pk)
-        .distinct()
-        .order_by("pk")
-    )
+    return staff_with_role("designer").exclude(pk=besides.pk)
 
 
 def send_notice(*, request: BrandingRequest, actor: Any, context: dict[str, Any]) -> int:

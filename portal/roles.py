@@ -87,6 +87,13 @@ ROLES = tuple(ROLE_PERMISSIONS)
 RESERVED = {("shipping", "view_consignee_details")}
 
 
+def staff_with_role(role: str) -> Any:
+    """Active staff members in `role`, by id (who a role's notices and alerts go to)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, is_staff=True, groups__name=role).distinct().order_by("pk")
+
+
 def sync_roles(group_model: Any, permission_model: Any) -> None:
     """Create the role groups and give each exactly the permissions of the table that exist now."""
     for role, grants in ROLE_PERMISSIONS.items():

@@ -17,11 +17,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.http import client_ip
+from portal.roles import staff_with_role
 from privacy.crypto import keyed_hash
 from privacy.models import KnownDevice, SecurityAlert, SecurityEvent
 
@@ -192,9 +192,4 @@ def _alert(rule: str, *, subject: str, message: str, details: dict, window: time
 
 def security_team() -> list[Any]:
     """Active staff in the security role (the people alerts go to)."""
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name="security")
-        .distinct()
-        .order_by("pk")
-    )
+    return list(staff_with_role("security"))

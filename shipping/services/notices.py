@@ -7,13 +7,13 @@ from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import make_msgid
 from django.urls import reverse
 
 from orders.models import Order
 from portal.emails import build_templated_email, send_templated_email
 from portal.mail import PURPOSE_ATTRIBUTE
+from portal.roles import staff_with_role
 from privacy.models import Disclosure
 from privacy.services.disclosures import record_disclosure
 from shipping import leak_guard
@@ -118,7 +118,7 @@ def alert_notice_withheld(*, order: Order, shipment: Shipment) -> None:
 
 def fulfilment_staff() -> list[Any]:
     """Active staff members with the fulfilment role."""
-    return list(get_user_model().objects.filter(is_active=True, is_staff=True, groups__name="fulfilment").distinct())
+    return list(staff_with_role("fulfilment"))
 
 
 def alert_fulfilment(*, order: Order, shipment: Shipment, failed_count: int) -> None:
