@@ -27,7 +27,7 @@ from portal.http import client_ip
 from portal.uploads import private_file_response
 from privacy.admin import PersonalDataAdminMixin
 from privacy.models import StaffAccess
-from privacy.services.access_log import record_staff_access
+from privacy.services.access_log import record_staff_accesses
 from shipping import documents, masking, selectors, services
 from shipping.models import Consignee, ConsigneeItem, Shipment, ShipmentEvent
 
@@ -225,15 +225,14 @@ class ShipmentAdmin(ReadOnlyAdmin):
             raise PermissionDenied
 
     def _log_full_view(self, request: HttpRequest, consignee_ids: list[int]) -> None:
-        for consignee_id in consignee_ids:
-            record_staff_access(
-                staff=request.user,
-                model=Consignee._meta.label_lower,
-                object_id=str(consignee_id),
-                action=StaffAccess.Action.VIEW,
-                unmasked=True,
-                ip_address=client_ip(request),
-            )
+        record_staff_accesses(
+            staff=request.user,
+            model=Consignee._meta.label_lower,
+            object_ids=[str(consignee_id) for consignee_id in consignee_ids],
+            action=StaffAccess.Action.VIEW,
+            unmasked=True,
+            ip_address=client_ip(request),
+        )
 
     def _document(self, request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
         # A slip or label prints the consignee's name and address: a full view, for fulfilment only, logged.

@@ -90,6 +90,10 @@ def test_all_slips_of_an_order_come_as_one_pdf_for_the_warehouse(staff_client, s
     assert len(reader.pages) == 3
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert text.count("Atlas Argan Boutique") >= 3 and "Lucie Martin" in text
+    looks = StaffAccess.objects.filter(model="shipping.consignee", unmasked=True)  # each consignee printed, logged
+    assert sorted(looks.values_list("object_id", flat=True)) == sorted(
+        str(pk) for pk in Consignee.objects.filter(order=shipped).values_list("pk", flat=True)
+    )
 
 
 def test_the_progress_page_polls_its_json_counts(staff_client, shipped):
