@@ -27,40 +27,43 @@ LISTED = 20
 CONSIGNEE_NOTICE_PURPOSE = "Notice to a white-label consignee that their parcel is booked"
 
 
-def notify_merchant(*, order: Order, shipments: list[Shipment]) -> None:
-    """Tell the member who placed the order that its parcels are booked (and which failed)."""
+def _email_merchant(order: Order, template: str, **context: Any) -> None:
+    """An email to the member who placed the order, in their language, with the link to its shipments."""
     person = order.placed_by
-    booked = [s for s in shipments if s.status not in {Shipment.Status.FAILED, Shipment.Status.CANCELLED}]
-    failed = [s for s in shipments if s.status == Shipment.Status.FAILED]
     send_templated_email(
         to=[person.email],
-        template="shipping/email/merchant_shipped",
+        template=template,
         context={
             "order": order,
-            "booked": booked[:LISTED],
-            "booked_count": len(booked),
-            "more": max(len(booked) - LISTED, 0),
-            "failed_count": len(failed),
             "url": settings.SITE_URL + reverse("shipping:order_shipments", args=[order.reference]),
+            **context,
         },
         language=person.language,
     )
 
 
+def notify_merchant(*, order: Order, shipments: list[Shipment]) -> None:
+    """Tell the member who placed the order that its parcels are booked (and which failed)."""
+    booked = [s for s in shipments if s.status not in {Shipment.Status.FAILED, Shipment.Status.CANCELLED}]
+    failed = [s for s in shipments if s.status == Shipment.Status.FAILED]
+    _email_merchant(
+        order,
+        "shipping/email/merchant_shipped",
+        booked=booked[:LISTED],
+        booked_count=len(booked),
+        more=max(len(booked) - LISTED, 0),
+        failed_count=len(failed),
+    )
+
+
 def notify_merchant_tracking(*, order: Order, shipments: list[Shipment]) -> None:
     """Give the member who placed the order the tracking numbers typed at hand-over, all parcels at once."""
-    person = order.placed_by
-    send_templated_email(
-        to=[person.email],
-        template="shipping/email/merchant_tracking",
-        context={
-            "order": order,
-            "shipments": shipments[:LISTED],
-            "count": len(shipments),
-            "more": max(len(shipments) - LISTED, 0),
-            "url": settings.SITE_URL + reverse("shipping:order_shipments", args=[order.reference]),
-        },
-        language=person.language,
+    _email_merchant(
+        order,
+        "shipping/email/merchant_tracking",
+        shipments=shipments[:LISTED],
+        count=len(shipments),
+        more=max(len(shipments) - LISTED, 0),
     )
 
 
@@ -104,21 +107,16 @@ def notify_consignee(*, shipment: Shipment, kit: Any, language: str) -> bool:
     return True
 
 
+def _email_fulfilment(template: str, **context: Any) -> None:
+    """An email to each member of the fulfilment staff, in their language."""
+    for person in staff_with_role("fulfilment"):
+        send_templated_email(to=[person.email], template=template, context=context, language=person.language)
+
+
 def alert_notice_withheld(*, order: Order, shipment: Shipment) -> None:
     """Tell fulfilment staff that a consignee notice was withheld by the leak guard (the parcel is booked)."""
     url = settings.SITE_URL + reverse("admin:shipping_shipment_change", args=[shipment.pk])
-    for person in fulfilment_staff():
-        send_templated_email(
-            to=[person.email],
-            template="shipping/email/staff_notice_withheld",
-            context={"order": order, "shipment": shipment, "url": url},
-            language=person.language,
-        )
-
-
-def fulfilment_staff() -> list[Any]:
-    """Active staff members with the fulfilment role."""
-    return list(staff_with_role("fulfilment"))
+    _email_fulfilment("shipping/email/staff_notice_withheld", order=order, shipment=shipment, url=url)
 
 
 def alert_fulfilment(*, order: Order, shipment: Shipment, failed_count: int) -> None:
@@ -128,10 +126,4 @@ def alert_fulfilment(*, order: Order, shipment: Shipment, failed_count: int) -> 
         + reverse("admin:shipping_shipment_changelist")
         + f"?order__id__exact={order.pk}&status=failed"
     )
-    for person in fulfilment_staff():
-        send_templated_email(
-            to=[person.email],
-            template="shipping/email/staff_failed",
-            context={"order": order, "shipment": shipment, "failed_count": failed_count, "url": url},
-            language=person.language,
-        )
+    _email_fulfilment("shipping/email/staff_failed", order=order, shipment=shipment, failed_count=failed_count, url=url)
