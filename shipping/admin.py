@@ -269,14 +269,13 @@ class ShipmentAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             to, note = form.cleaned_data["to"], form.cleaned_data["note"]
             try:
-                if to == S.HANDED_OVER:
-                    services.hand_over(
-                        shipment_id=pk, by=request.user, tracking_number=form.cleaned_data["tracking_number"], note=note
-                    )
-                elif to == S.CANCELLED:
-                    services.cancel_shipment(shipment_id=pk, by=request.user, note=note)
-                else:
-                    services.move(shipment_id=pk, to=to, by=request.user, source="admin", note=note)
+                services.staff_move(
+                    shipment_id=pk,
+                    to=to,
+                    by=request.user,
+                    tracking_number=form.cleaned_data["tracking_number"],
+                    note=note,
+                )
             except services.ShippingError as exc:
                 form.add_error(None, str(exc))
             else:

@@ -68,7 +68,7 @@ def _page_context(request: MerchantRequest, order: Order, **forms: Any) -> dict[
         "editable": editable,
         "can_start": (
             request.membership.role in ACTING_ROLES
-            and order.status in {Order.Status.PAID, Order.Status.IN_FULFILMENT}
+            and order.status in services.STARTABLE
             and page.paginator.count > 0
             and progress["total"] < page.paginator.count
         ),

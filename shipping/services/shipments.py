@@ -47,6 +47,8 @@ from shipping.services.errors import (
 
 __all__ = [
     "ACTIVE",
+    "STARTABLE",
+    "staff_move",
     "BOOKED",
     "TRANSITIONS",
     "backoff_delay",
@@ -124,6 +126,10 @@ def _move(shipment: Shipment, to: str, *, by: Any = None, source: str, note: str
     shipment.save()
 
 
+#: the order statuses in which shipping can start (paid, or already being fulfilled)
+STARTABLE = (Order.Status.PAID, Order.Status.IN_FULFILMENT)
+
+
 def move(*, shipment_id: int, to: str, by: Any = None, source: str, note: str = "") -> Shipment:
     """Move a shipment to `to` if the table allows it, recording who, from where and why."""
     with transaction.atomic():
@@ -182,7 +188,7 @@ def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "p
 
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
-        if order.status not in {Order.Status.PAID, Order.Status.IN_FULFILMENT}:
+        if order.status not in STARTABLE:
             raise OrderNotPaid
         consignees = list(Consignee.objects.filter(order=order, shipment__isnull=True).order_by("number"))
         if not consignees:
@@ -725,3 +731,13 @@ def progress_of(order: Order) -> dict[str, int]:
     cancelled = counts.get(S.CANCELLED, 0)
     total = done + failed + pending + cancelled
     return {"total": total, "done": done, "failed": failed, "pending": pending, "cancelled": cancelled}
+
+
+def staff_move(*, shipment_id: int, to: str, by: Any, tracking_number: str = "", note: str = "") -> Shipment:
+    """A move fulfilment staff make by hand: hand-over (with the tracking number), cancellation, or any other
+    move the transition table allows."""
+    if to == Shipment.Status.HANDED_OVER:
+        return hand_over(shipment_id=shipment_id, by=by, tracking_number=tracking_number, note=note)
+    if to == Shipment.Status.CANCELLED:
+        return cancel_shipment(shipment_id=shipment_id, by=by, note=note)
+    return move(shipment_id=shipment_id, to=to, by=by, source="admin", note=note)
