@@ -340,6 +340,11 @@ class BankTransfer(models.Model):
         EXPIRED = "expired", _("Expired")
         CLOSED = "closed", _("Closed: paid another way")
 
+    #: waiting for money: proofs accepted, reconciled by finance, closed if the order is paid another way
+    OPEN = (Status.AWAITING, Status.PROOF_RECEIVED, Status.PARTIALLY_RECEIVED)
+    #: still expected: reminded, expired when nothing arrived (not received: the merchant may still pay)
+    EXPECTED = (*OPEN, Status.NOT_RECEIVED)
+
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="bank_transfer")
     attempt = models.OneToOneField(PaymentAttempt, on_delete=models.PROTECT, related_name="bank_transfer")
     reference = models.CharField(_("payment reference"), max_length=24, unique=True)

@@ -19,7 +19,7 @@ from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders.models import Order
 from payments import selectors, services
 from payments.forms import ProofForm
-from payments.models import PaymentAttempt, Provider, TransferProof
+from payments.models import BankTransfer, PaymentAttempt, Provider, TransferProof
 from payments.providers import ADAPTERS, get_provider
 from payments.providers.moyasar import MoyasarProvider
 from portal.http import client_ip
@@ -182,8 +182,7 @@ def bank_transfer(request: MerchantRequest, reference: str) -> HttpResponse:
             "proofs": list(selectors.proofs_of(transfer=transfer)),
             "reconciliations": list(transfer.reconciliations.order_by("at", "pk")),
             "form": ProofForm(),
-            "can_upload": request.membership.role in ACTING_ROLES
-            and transfer.status not in {"received", "expired", "closed"},
+            "can_upload": request.membership.role in ACTING_ROLES and transfer.status in BankTransfer.EXPECTED,
             "iban": settings.BANK_TRANSFER_IBAN,
             "beneficiary": settings.BANK_TRANSFER_BENEFICIARY,
             "bank_name": settings.BANK_TRANSFER_BANK_NAME,

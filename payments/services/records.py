@@ -308,11 +308,7 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
             # An order paid (the rest) another way no longer waits for its bank transfer.
             BankTransfer.objects.filter(
                 order=paid,
-                status__in=[
-                    BankTransfer.Status.AWAITING,
-                    BankTransfer.Status.PROOF_RECEIVED,
-                    BankTransfer.Status.PARTIALLY_RECEIVED,
-                ],
+                status__in=BankTransfer.OPEN,
             ).update(status=BankTransfer.Status.CLOSED)
             if paid.delivery_mode == Order.Delivery.WHITE_LABEL:
                 start_white_label_shipping.delay_on_commit(paid.pk)

@@ -40,9 +40,7 @@ from payments.services.records import move_attempt, record_action, settle_order
 from portal.uploads import check_upload, private_name
 
 PROOF_KINDS = {"pdf", "png", "jpeg"}
-OPEN = (BankTransfer.Status.AWAITING, BankTransfer.Status.PROOF_RECEIVED, BankTransfer.Status.PARTIALLY_RECEIVED)
-#: transfers still expected: reminded, and expired when nothing arrived (not received: the merchant may still pay)
-EXPECTED = (*OPEN, BankTransfer.Status.NOT_RECEIVED)
+OPEN, EXPECTED = BankTransfer.OPEN, BankTransfer.EXPECTED
 #: transfers that expire at their ordinary date when nothing was received
 EXPIRE_AT_DATE = (BankTransfer.Status.AWAITING, BankTransfer.Status.NOT_RECEIVED)
 
@@ -108,7 +106,7 @@ def add_proof(*, transfer: BankTransfer, upload: UploadedFile, by: Any, ip_addre
     kind = check_upload(upload, allowed=PROOF_KINDS)
     with transaction.atomic():
         transfer = BankTransfer.objects.select_for_update().select_related("order").get(pk=transfer.pk)
-        if transfer.status not in (*OPEN, BankTransfer.Status.NOT_RECEIVED):
+        if transfer.status not in EXPECTED:
             raise TransferError(_("This transfer is closed: no more proofs can be added."))
         proof = TransferProof(
             transfer=transfer,
