@@ -330,7 +330,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)  # trusted reverse proxies in front of the app
+AXES_CLIENT_IP_CALLABLE = "portal.http.address_behind_proxies"
 # Never store what was typed in the sign-in forms beyond the account name (staff codes, allauth's field).
 AXES_SENSITIVE_PARAMETERS = ["password", "code", "login", "csrfmiddlewaretoken"]
 # django-axes names the client in its log lines: keyed hashes only, never an email or an address.
