@@ -352,6 +352,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "merchants.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "privacy.mfa.MFAAdapter"  # members' second-factor secrets encrypted at rest
+# Members' codes, like staff codes (django-otp), are accepted one 30-second step either side (clock drift).
+MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = OTP_TOTP_ISSUER
 
 # Content Security Policy (django-csp 4): our own scripts and styles only.
