@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from portal import roles
+        from portal import checks, roles  # noqa: F401 - importing `checks` registers our start-up checks
 
         # Role permissions name models of every app; they exist only once all apps have migrated.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="portal.sync_roles")

@@ -5,7 +5,8 @@ A command sits above the apps, so it may call each one's `demo.seed()`.
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import merchants.demo
@@ -23,6 +24,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(
+                "seed_demo is refused when DJANGO_ENV=production: it creates staff and merchant logins whose "
+                "passwords and second factors are published. Create staff with `manage.py createstaff`."
+            )
         with transaction.atomic():
             staff = seed_staff()
             orders.demo.seed()
