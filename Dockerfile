@@ -14,12 +14,14 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-# Static files are collected at build time with throwaway secrets: nothing secret is baked in.
-RUN python manage.py compiletranslations \
- && DJANGO_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only HMAC_KEY=build-only \
-    FIELD_ENCRYPTION_KEY=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
-    BACKUP_ENCRYPTION_KEY=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
-    python manage.py collectstatic --noinput \
+# Build steps run in production mode with throwaway values: development mode would generate the secret
+# key, the encryption keys and the HMAC key into var/ and bake them into every container.
+RUN export DJANGO_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only HMAC_KEY=build-only \
+      FIELD_ENCRYPTION_KEY=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+      BACKUP_ENCRYPTION_KEY=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+ && python manage.py compiletranslations \
+ && python manage.py collectstatic --noinput \
+ && test -z "$(find /app/var -type f 2>/dev/null)" \
  && useradd --create-home --uid 1000 portal && mkdir -p /app/var && chown -R portal /app/var
 
 USER portal
