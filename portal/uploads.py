@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -299,16 +300,34 @@ def private_name(prefix: str, kind: Kind) -> str:
     return str(PurePath(prefix) / f"{uuid.uuid4().hex}.{kind.extension}")
 
 
+def safe_download_name(name: str, stored_name: str) -> str:
+    """The name a file is offered under: the given name without control or direction characters, ending
+    in the extension of the type its content was checked as (the stored name's), whatever it ended in.
+
+    "invoice<RIGHT-TO-LEFT OVERRIDE>gnp.exe" holding a PNG is offered as "invoicegnp.png", never as ".exe".
+    """
+    cleaned = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").replace("/", "").strip()
+    extension = PurePath(stored_name).suffix.lower()
+    stem = (PurePath(cleaned).stem if extension and PurePath(cleaned).suffix else cleaned).strip(" .")
+    if stem.startswith(".") or stem == "" or stem.lower() == extension.lstrip("."):
+        stem = "file"
+    return f"{stem}{extension}"
+
+
 def private_file_response(
     field_file: Any, *, download_name: str, content_type: str | None = None, inline_image: bool = False
 ) -> FileResponse:
     """Serve a private file as an attachment that no browser will render or sniff.
 
     `inline_image` is for images checked by content (catalogue photos): shown in the page, still sandboxed.
+    The name offered ends in the extension of the checked type (`safe_download_name`).
     """
     field_file.open("rb")
     response = FileResponse(
-        field_file, as_attachment=not inline_image, filename=download_name, content_type=content_type
+        field_file,
+        as_attachment=not inline_image,
+        filename=safe_download_name(download_name, field_file.name),
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
