@@ -3,7 +3,6 @@ offered through a signed link that expires."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import uuid
@@ -22,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal.spreadsheets import csv_dict_writer
 from privacy import registry
 from privacy.crypto import field_crypter
 from privacy.models import DataExport
@@ -75,7 +75,7 @@ def build_zip(*, user: Any) -> bytes:
         archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2, default=str))
         for label, section in sections.items():
             text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=section["fields"])
+            writer = csv_dict_writer(text, fieldnames=section["fields"])
             writer.writeheader()
             for row in section["rows"]:
                 writer.writerow(
