@@ -26,4 +26,4 @@ RUN export DJANGO_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only HMAC_
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:portal.gunicorn_conf", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

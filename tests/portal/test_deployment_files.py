@@ -45,6 +45,10 @@ def assert_runs_something_real(command: list[str]) -> None:
         assert module.celery_app.main == "portal"
         assert command[3] in {"worker", "beat", "inspect"}
     elif program == "gunicorn":
+        if command[1] == "-c":  # the config module our deployments use
+            assert command[2].startswith("python:")
+            importlib.import_module(command[2].removeprefix("python:"))
+            command = [program, *command[3:]]
         module_name, _, attribute = command[1].partition(":")
         assert callable(getattr(importlib.import_module(module_name), attribute or "application"))
     else:
