@@ -15,9 +15,9 @@ logger = logging.getLogger("portal.celery")
 
 class PortalTask(DjangoTask):
     """DjangoTask (`delay_on_commit`: enqueue only once the transaction has committed) that never turns a
-    broker outage into an error for the request whose transaction already committed: the job is logged as not
-    enqueued, and the periodic sweeps pick up what they cover (shipments of paid orders, stored provider
-    events, stalled shipments)."""
+    failure to enqueue (broker outage, result backend out of reach) into an error for the request whose
+    transaction already committed: the job is logged as not enqueued, and the periodic sweeps pick up what
+    they cover (shipments of paid orders, stored provider events, stalled shipments)."""
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
         from django.db import transaction
@@ -34,6 +34,9 @@ class PortalTask(DjangoTask):
             logger.error(
                 "task not enqueued: broker unreachable", extra={"task": self.name, "error": type(exc).__name__}
             )
+        except Exception as exc:  # noqa: BLE001 - the transaction committed: the request must not fail now
+            # A result backend out of reach, a bad broker URL...: the sweeps pick the work up later.
+            logger.error("task not enqueued", extra={"task": self.name, "error": type(exc).__name__})
 
 
 app = Celery("portal", task_cls=PortalTask)
