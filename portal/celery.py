@@ -1,4 +1,4 @@
-"""The Celery app. Reliability settings live in portal/settings.py under CELERY_*."""
+"""The Celery app. Reliability settings live in portal/settings/base.py under CELERY_*."""
 
 import logging
 import os

@@ -71,8 +71,8 @@ def localstripe_url():
 
 
 def settings_csp(js_url: str, api_base: str) -> dict[str, Any]:
-    """The CSP that portal/settings.py builds when STRIPE_JS_URL and STRIPE_API_BASE are set to these (the settings
-    module itself is run again with them, so a test checks what settings.py builds, not a copy of its logic)."""
+    """The CSP that portal/settings/integrations.py builds when STRIPE_JS_URL and STRIPE_API_BASE are set to these
+    (the settings module itself is run again with them, so a test checks what it builds, not a copy of its logic)."""
     import importlib.util
     import os
 
@@ -80,7 +80,8 @@ def settings_csp(js_url: str, api_base: str) -> dict[str, Any]:
     before = {name: os.environ.get(name) for name in names}
     os.environ.update(names)
     try:
-        spec = importlib.util.spec_from_file_location("_portal_settings_for_csp", ROOT / "portal" / "settings.py")
+        path = ROOT / "portal" / "settings" / "integrations.py"
+        spec = importlib.util.spec_from_file_location("_portal_settings_for_csp", path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

@@ -107,7 +107,7 @@ def test_the_payment_element_page_loads_stripe_js_from_the_setting_and_csp_allow
     assert "<script>" not in html
     csp = parse_csp(page["Content-Security-Policy"])
     built = settings_csp(settings.STRIPE_JS_URL, settings.STRIPE_API_BASE)["DIRECTIVES"]
-    assert csp == {name: list(values) for name, values in built.items()}  # exactly what settings.py builds
+    assert csp == {name: list(values) for name, values in built.items()}  # exactly what the settings build
     stripe_js = settings.STRIPE_JS_URL.removesuffix("/js.stripe.com/v3/")  # localstripe serves Stripe.js and the API
     assert csp["script-src"] == ["'self'", stripe_js]
     assert csp["connect-src"] == ["'self'", settings.STRIPE_API_BASE]

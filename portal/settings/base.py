@@ -1,8 +1,10 @@
-"""Settings of the wholesale merchant portal, read once from the environment.
+"""Settings of the wholesale merchant portal, read once from the environment: the base of every environment.
 
 `DJANGO_ENV` is `development` (default) or `production`. In development every secret has a
 working default (generated once into `var/`), so a fresh clone runs with no configuration. In
 production every secret is required, and a missing one stops start-up naming the variable.
+What the portal talks to outside itself is in integrations.py; production.py adds HTTPS and secure
+cookies; `portal.settings` (the package) puts them together.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
@@ -191,34 +193,6 @@ USE_I18N = True
 TIME_ZONE = "Asia/Riyadh"
 USE_TZ = True
 
-STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STORAGES = {
-    # Private files encrypted at rest (privacy/storage.py); served only by access-checked views.
-    "default": {"BACKEND": "privacy.storage.EncryptedFileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
-WHITENOISE_AUTOREFRESH = not PRODUCTION
-WHITENOISE_USE_FINDERS = not PRODUCTION
-# Uploaded files are private: kept outside any public URL and served by access-checked views.
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-# No URL pattern serves this prefix: files go out only through access-checked views.
-MEDIA_URL = "/_private/"
-
-# Email: console in development, SMTP in production (EMAIL_URL, e.g. smtp://user:pass@host:587).
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
-# The real backend from EMAIL_URL sits behind the ledger backend (disclosures to the email service).
-EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
-EMAIL_BACKEND = "portal.mail.LedgerEmailBackend"
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wholesale portal <no-reply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
 # Celery: Redis in production; the filesystem transport under var/ needs no server at all.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_RESULT_BACKEND = env.str(
@@ -262,13 +236,8 @@ STORE_REGISTRATION_NUMBER = env.str("STORE_REGISTRATION_NUMBER", default="101065
 STORE_ADDRESS = env.str("STORE_ADDRESS", default="King Abdulaziz Road 120, Riyadh 12611, Saudi Arabia")
 STORE_DOMAIN = env.str("STORE_DOMAIN", default="maisondumaroc.example")
 
-# White-label shipping. The carrier booked for new shipments: "in_house" (staff type the tracking number)
-# or "http" (a courier API, off until its URL is set). Other names and logo fingerprints (SHA-256) of the
-# store that white-label documents must never show, beside the identity above and staff emails.
-SHIPPING_CARRIER = env.str("SHIPPING_CARRIER", default="in_house")
-SHIPPING_HTTP_CARRIER_URL = env.str("SHIPPING_HTTP_CARRIER_URL", default="")
-SHIPPING_HTTP_CARRIER_API_KEY = env.str("SHIPPING_HTTP_CARRIER_API_KEY", default="")
-SHIPPING_HTTP_CARRIER_TIMEOUT = env.float("SHIPPING_HTTP_CARRIER_TIMEOUT", default=15.0)
+# White-label shipping (the carriers are in integrations.py). Other names and logo fingerprints (SHA-256) of
+# the store that white-label documents must never show, beside the identity above and staff emails.
 SHIPPING_MAX_ATTEMPTS = env.int("SHIPPING_MAX_ATTEMPTS", default=6)  # carrier calls before a shipment fails
 SHIPPING_RETRY_BASE_SECONDS = env.float("SHIPPING_RETRY_BASE_SECONDS", default=30.0)
 SHIPPING_RETRY_MAX_SECONDS = env.float("SHIPPING_RETRY_MAX_SECONDS", default=1800.0)
@@ -281,42 +250,6 @@ STORE_LOGO_SHA256 = env.list("STORE_LOGO_SHA256", default=[])
 
 # Orders: a rate older than this blocks ordering in its currency (pegged and base rates never age).
 EXCHANGE_RATE_MAX_AGE_HOURS = env.int("EXCHANGE_RATE_MAX_AGE_HOURS", default=48)
-# Where a scheduled job refreshes rates from (ECB eurofxref XML, or JSON {"base", "rates"}); empty: finance
-# enters them by hand. Only the listed currencies are taken from it.
-EXCHANGE_RATE_SOURCE_URL = env.str("EXCHANGE_RATE_SOURCE_URL", default="")
-EXCHANGE_RATE_CURRENCIES = env.list(
-    "EXCHANGE_RATE_CURRENCIES", default=["EUR", "GBP", "AED", "MAD", "KWD", "QAR", "CHF", "CAD"]
-)
-
-# Payments. Each provider is off until its keys are set. Stripe: PaymentIntents and Stripe.js (its URL and API base
-# are settings, so tests can point them at a local stand-in); the account country decides "domestic only" methods.
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
-STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds a signed event stays valid
-STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
-STRIPE_ACCOUNT_COUNTRY = env.str("STRIPE_ACCOUNT_COUNTRY", default="")
-# Saudi methods: Mada through a Saudi card gateway (Moyasar's API), Tabby and Tamara through their checkout APIs.
-MOYASAR_API_BASE = env.str("MOYASAR_API_BASE", default="https://api.moyasar.com")
-MOYASAR_SECRET_KEY = env.str("MOYASAR_SECRET_KEY", default="")
-MOYASAR_WEBHOOK_SECRET = env.str("MOYASAR_WEBHOOK_SECRET", default="")
-TABBY_API_BASE = env.str("TABBY_API_BASE", default="https://api.tabby.sa")
-TABBY_SECRET_KEY = env.str("TABBY_SECRET_KEY", default="")
-TABBY_MERCHANT_CODE = env.str("TABBY_MERCHANT_CODE", default="")
-TABBY_WEBHOOK_HEADER = env.str("TABBY_WEBHOOK_HEADER", default="X-Tabby-Signature")
-TABBY_WEBHOOK_SECRET = env.str("TABBY_WEBHOOK_SECRET", default="")
-TAMARA_API_BASE = env.str("TAMARA_API_BASE", default="https://api.tamara.co")
-TAMARA_API_TOKEN = env.str("TAMARA_API_TOKEN", default="")
-TAMARA_NOTIFICATION_TOKEN = env.str("TAMARA_NOTIFICATION_TOKEN", default="")
-PAYMENT_PROVIDER_TIMEOUT = env.float("PAYMENT_PROVIDER_TIMEOUT", default=15.0)
-# Bank transfer (Saudi merchants): off until the store's IBAN is set (in development, a demo IBAN so that the
-# demo order can be paid); a reminder after N days, expiry after M.
-BANK_TRANSFER_IBAN = env.str("BANK_TRANSFER_IBAN", default="" if PRODUCTION else "SA0380000000608010167519")
-BANK_TRANSFER_BENEFICIARY = env.str("BANK_TRANSFER_BENEFICIARY", default=STORE_NAME)
-BANK_TRANSFER_BANK_NAME = env.str("BANK_TRANSFER_BANK_NAME", default="")
-BANK_TRANSFER_REMINDER_DAYS = env.int("BANK_TRANSFER_REMINDER_DAYS", default=3)
-BANK_TRANSFER_EXPIRY_DAYS = env.int("BANK_TRANSFER_EXPIRY_DAYS", default=10)
 
 # Staff two-factor authentication (django-otp).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Wholesale portal")
@@ -348,7 +281,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"  # "https" in production.py
 ACCOUNT_ADAPTER = "merchants.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "privacy.mfa.MFAAdapter"  # members' second-factor secrets encrypted at rest
@@ -356,47 +289,13 @@ MFA_ADAPTER = "privacy.mfa.MFAAdapter"  # members' second-factor secrets encrypt
 MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = OTP_TOTP_ISSUER
 
-# Content Security Policy (django-csp 4): our own scripts and styles only.
-_SELF, _NONE = "'self'", "'none'"
-# Stripe.js and its API are the only outside origins: Stripe's script and frames, and the calls they make.
-_STRIPE_JS_ORIGIN, _STRIPE_API_ORIGIN = ("/".join(url.split("/", 3)[:3]) for url in (STRIPE_JS_URL, STRIPE_API_BASE))
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [_SELF],
-        "script-src": [_SELF, _STRIPE_JS_ORIGIN],
-        "style-src": [_SELF],
-        "img-src": [_SELF, "data:"],
-        "font-src": [_SELF],
-        "connect-src": [_SELF, _STRIPE_API_ORIGIN],
-        "frame-src": [_STRIPE_JS_ORIGIN, "https://hooks.stripe.com"],  # 3-D Secure challenge frames
-        "object-src": [_NONE],
-        "base-uri": [_SELF],
-        "form-action": [_SELF],
-        "frame-ancestors": [_NONE],
-    }
-}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
-
 # Privacy and security operations (privacy app).
 PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=72)
-# The outside email service behind EMAIL_URL (e.g. "Amazon SES"): each email through it is in the disclosure ledger.
-EMAIL_SERVICE_NAME = env.str("EMAIL_SERVICE_NAME", default="")
 PRIVACY_CONSIGNEE_RETENTION_DAYS = env.int("PRIVACY_CONSIGNEE_RETENTION_DAYS", default=90)
 SECURITY_BURST_THRESHOLD = env.int("SECURITY_BURST_THRESHOLD", default=10)  # failures from one address...
 SECURITY_BURST_WINDOW_MINUTES = env.int("SECURITY_BURST_WINDOW_MINUTES", default=10)  # ...within this window
