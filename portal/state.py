@@ -101,7 +101,8 @@ class Machine(Generic[M]):
     # --- reading the table -------------------------------------------------------------------------------
 
     def choices(self) -> list[tuple[Any, Any]]:
-        return list(self.model._meta.get_field(self.field).choices or [])
+        column = self.model._meta.get_field(self.field)
+        return list(getattr(column, "choices", None) or [])
 
     def states(self) -> list[str]:
         """Every state, in the order of the model's choices."""
