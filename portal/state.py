@@ -101,7 +101,7 @@ class Machine(Generic[M]):
     # --- reading the table -------------------------------------------------------------------------------
 
     def choices(self) -> list[tuple[Any, Any]]:
-        return list(self.model._meta.get_field(self.field).choices or [])
+        return list(getattr(self.model._meta.get_field(self.field), "choices", None) or [])
 
     def states(self) -> list[str]:
         """Every state, in the order of the model's choices."""

@@ -294,8 +294,6 @@ def _flag_overpayment(*, order: Order, received: Decimal, total: Decimal, source
 
 def settle_order(*, order: Order, source: str, by: Any = None) -> None:
     """Move the order on from what it has received: paid once covered, refunded once all is returned."""
-    from payments.tasks import start_white_label_shipping
-
     order = Order.objects.get(pk=order.pk)
     summary = payment_summary(order=order)
     state = summary.state
@@ -310,8 +308,6 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
                 order=paid,
                 status__in=BankTransfer.OPEN,
             ).update(status=BankTransfer.Status.CLOSED)
-            if paid.delivery_mode == Order.Delivery.WHITE_LABEL:
-                start_white_label_shipping.delay_on_commit(paid.pk)
             order = paid
         elif (
             order.status in orders.NOT_COUNTING and not order.payment_actions.filter(action="paid_after_close").exists()
@@ -324,9 +320,7 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
                 note="Money arrived for an order that is closed: refund it.",
             )
     if state == PaymentState.REFUNDED and order.status in orders.PAID_STATUSES:
-        orders.move(
-            order=order, to=Order.Status.REFUNDED, by=by, source=source, note="Everything received was refunded."
-        )
+        orders.mark_refunded(order=order, by=by, source=source, note="Everything received was refunded.")
         record_action(order=order, action="order_refunded", source=source, by=by)
 
 
