@@ -83,9 +83,11 @@ def lock_merchant(pk: int) -> Merchant:
     return state.lock(Merchant, pk)
 
 
-def lock_order(pk: int) -> Order:
-    """The order's row, locked; call inside a transaction, after the merchant's lock if you need both."""
-    return state.lock(Order, pk)
+def lock_order(pk: int, *, related: tuple[str, ...] = ()) -> Order:
+    """The order's row, locked; call inside a transaction, after the merchant's lock if you need both.
+
+    `related` rows (e.g. "merchant") are read with it, never locked."""
+    return state.lock(Order, pk, related=related)
 
 
 def move(*, order: Order, to: str, by: Any = None, note: str = "", source: str = "", ip: str | None = None) -> Order:
