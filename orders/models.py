@@ -330,7 +330,7 @@ class OrderEvent(models.Model):
         _("source"), max_length=64, blank=True, help_text=_("Where the change came from: portal, admin, payment...")
     )
     note = models.TextField(blank=True)
-    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orderevent',
             name='ip_address',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='client address'),
+            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address'),
         ),
         migrations.AddConstraint(
             model_name='order',
