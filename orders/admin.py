@@ -34,6 +34,7 @@ from orders.models import (
 )
 from orders.services.catalogue import PHOTO_KINDS
 from portal.admin_tools import HistoryInline
+from portal.http import client_ip
 from portal.uploads import check_upload, private_file_response, private_name
 
 
@@ -238,16 +239,24 @@ class OrderAdmin(admin.ModelAdmin):
         if not request.user.has_perm("orders.change_order_status"):
             raise PermissionDenied
         order = get_object_or_404(Order, pk=pk)
-        allowed = [(s, str(Order.Status(s).label)) for s in services.TRANSITIONS[order.status]]
+        allowed = [
+            (s, services.ORDER.label(s)) for s in services.ORDER.states() if services.ORDER.allows(order.status, s)
+        ]
         form = StatusChangeForm(request.POST or None, allowed=allowed)
         if request.method == "POST" and form.is_valid():
-            to, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
-            if to == Order.Status.PAID:
-                services.mark_paid(order=order, by=request.user, note=reason, source="admin")
+            try:
+                services.staff_change_status(
+                    order=order,
+                    to=form.cleaned_data["status"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    ip=client_ip(request),
+                )
+            except services.OrderError as exc:  # moved by someone else since the page was shown
+                form.add_error("status", str(exc))
             else:
-                services.move(order=order, to=to, by=request.user, note=reason, source="admin")
-            self.message_user(request, _("The order's status has been changed."))
-            return HttpResponseRedirect(reverse("admin:orders_order_change", args=[pk]))
+                self.message_user(request, _("The order's status has been changed."))
+                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[pk]))
         return self._render(request, order, form, _("Change the status of %(reference)s") % {"reference": order})
 
     def invoice_view(self, request: HttpRequest, pk: int, number: str) -> HttpResponseBase:
@@ -268,27 +277,18 @@ class OrderAdmin(admin.ModelAdmin):
             products = {p.sku: p for p in Product.objects.filter(sku__in=[sku for _, sku, _ in rows])}
             try:
                 items = [(products[sku], int(quantity)) for _, sku, quantity in rows]
-                replacement = services.place_order(
-                    merchant=order.merchant,
-                    placed_by=request.user,
+                replacement = services.raise_replacement(
+                    order=order,
+                    by=request.user,
                     items=items,
-                    replaces=order,
-                    delivery_mode=order.delivery_mode,
-                    source="admin",
+                    reason=form.cleaned_data["reason"],
+                    ip=client_ip(request),
                 )
             except (KeyError, ValueError):
                 form.add_error("lines", _("Check the SKUs and quantities."))
             except services.OrderError as exc:
                 form.add_error("lines", str(exc.message))
             else:
-                services.move(
-                    order=replacement,
-                    to=Order.Status.PAID,
-                    by=request.user,
-                    note=_("Replacement for %(reference)s: %(reason)s")
-                    % {"reference": order.reference, "reason": form.cleaned_data["reason"]},
-                    source="admin",
-                )
                 self.message_user(request, _("Replacement %(reference)s raised.") % {"reference": replacement})
                 return HttpResponseRedirect(reverse("admin:orders_order_change", args=[replacement.pk]))
         return self._render(request, order, form, _("Replacement for %(reference)s") % {"reference": order})

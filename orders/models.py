@@ -205,7 +205,8 @@ class Order(models.Model):
     """A placed wholesale order, with everything needed to explain its minimum decision years later."""
 
     class Status(models.TextChoices):
-        """Where an order stands; the moves allowed are `orders.services.TRANSITIONS`, made by `move` only.
+        """Where an order stands; the moves allowed are `orders.services.TRANSITIONS`, made by the named actions
+        of `orders.services.lifecycle` only.
 
         There is no draft: the cart is the draft, and an order exists once placed. awaiting_payment: placed,
         minimum checked, pro-forma issued. paid: payment confirmed (`mark_paid`), tax invoice issued.
@@ -271,6 +272,22 @@ class Order(models.Model):
                 condition=models.Q(minimum_kind="first") & ~models.Q(status__in=["cancelled", "rejected", "refunded"]),
                 name="one_live_first_order_per_merchant",
             ),
+            # the column holds only a status of the table (tests/orders/test_transitions.py checks the list)
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "awaiting_payment",
+                        "paid",
+                        "in_fulfilment",
+                        "shipped",
+                        "completed",
+                        "cancelled",
+                        "rejected",
+                        "refunded",
+                    ]
+                ),
+                name="order_status_known",
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
@@ -313,12 +330,16 @@ class OrderEvent(models.Model):
         _("source"), max_length=64, blank=True, help_text=_("Where the change came from: portal, admin, payment...")
     )
     note = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("order status change")
         verbose_name_plural = _("order status history")
         ordering = ("at", "pk")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=Order.Status.values), name="order_event_status_known")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.status}"

@@ -51,8 +51,9 @@ register(
     PersonalData(
         model=OrderEvent,
         rows_of=lambda person: OrderEvent.objects.filter(by=person).select_related("order"),
-        export_fields=("order", "status", "source", "note", "at"),
+        export_fields=("order", "status", "source", "note", "ip_address", "at"),
         erase=keep_row,
+        personal_fields=("ip_address",),  # where a change came from: masked for staff without the permission
         retained_fields=("order", "status", "source", "note", "at"),
         purpose=_("The history of your company's orders: who changed what, and when."),
         scope=COMPANY,

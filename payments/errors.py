@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal import state
 from portal.errors import DomainError
 
 
@@ -62,7 +63,9 @@ class TransferError(PaymentError):
     message = _("This bank transfer cannot be changed now.")
 
 
-class IllegalTransition(PaymentError):
+class IllegalTransition(PaymentError, state.IllegalTransition):
+    """A status move that the table of an attempt, a refund or a bank transfer does not allow."""
+
     code = "illegal_transition"
     message = _("This payment attempt cannot move to that status.")
 

@@ -218,6 +218,12 @@ class PaymentAttempt(models.Model):
                 condition=~models.Q(provider_reference=""),
                 name="one_attempt_per_provider_reference",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "processing", "authorised", "succeeded", "failed", "canceled", "expired"]
+                ),
+                name="payment_attempt_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,7 +297,11 @@ class Refund(models.Model):
                 fields=["payment", "provider_reference"],
                 condition=~models.Q(provider_reference=""),
                 name="one_refund_per_provider_reference",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["requested", "pending", "succeeded", "failed"]),
+                name="refund_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +368,22 @@ class BankTransfer(models.Model):
         verbose_name_plural = _("bank transfers")
         ordering = ("-created_at", "-pk")
         permissions = [("reconcile_banktransfer", "Can reconcile bank transfers")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "awaiting",
+                        "proof_received",
+                        "partially_received",
+                        "received",
+                        "not_received",
+                        "expired",
+                        "closed",
+                    ]
+                ),
+                name="bank_transfer_status_known",
+            )  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.reference

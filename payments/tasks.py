@@ -21,19 +21,6 @@ def sweep_provider_events() -> int:
     return sweep_unprocessed_events()
 
 
-@shared_task(acks_late=True)
-def start_white_label_shipping(order_id: int) -> int:
-    """A paid white-label order: create its shipments (the shipping service does nothing twice)."""
-    from orders.models import Order
-    from shipping.services import OrderNotPaid
-    from shipping.services import start_white_label_shipping as start
-
-    try:
-        return len(start(order=Order.objects.get(pk=order_id), source="payment"))
-    except OrderNotPaid:  # refunded or cancelled in the meantime: nothing to ship
-        return 0
-
-
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_payment_notice(action_id: int) -> int:
     """Email the merchant about a bank-transfer history entry (sent once)."""

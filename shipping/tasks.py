@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.conf import settings
 
+from orders.models import Order
 from shipping.carriers import CarrierUnavailable
 
 
@@ -54,3 +55,20 @@ def requeue_stalled_shipments() -> int:
     from shipping.services import requeue_stalled
 
     return requeue_stalled()
+
+
+@shared_task(acks_late=True)
+def start_white_label_shipping(order_id: int) -> int:
+    """A paid white-label order: create its shipments (the shipping service does nothing twice)."""
+    from shipping import services
+
+    try:
+        return len(services.start_white_label_shipping(order=Order.objects.get(pk=order_id), source="payment"))
+    except services.OrderNotPaid:  # refunded or cancelled in the meantime: nothing to ship
+        return 0
+
+
+def start_shipping_when_paid(order: Order) -> None:
+    """Shipping's after-paid hook (orders.extensions): a white-label order's shipments start on commit."""
+    if order.delivery_mode == Order.Delivery.WHITE_LABEL:
+        start_white_label_shipping.delay_on_commit(order.pk)

@@ -20,12 +20,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from orders import tasks
 from orders.models import Invoice, Order
 from orders.money import BASE_CURRENCY, Money
-from orders.services.placing import PAID_STATUSES, move, next_in_sequence, vat_on
+from orders.services.placing import next_in_sequence, vat_on
+from portal import state
 from portal.pdf import data_uri, render_pdf
 
-__all__ = ["issue_invoice", "mark_paid", "zatca_qr_payload", "zatca_tlv_decode"]
+__all__ = ["issue_invoice", "issue_tax_invoice_when_paid", "zatca_qr_payload", "zatca_tlv_decode"]
 
 PREFIX: dict[str, str] = {Invoice.Kind.PROFORMA: "PF", Invoice.Kind.TAX: "INV"}
 
@@ -60,7 +62,7 @@ def _qr_png(text: str) -> bytes:
 def issue_invoice(*, order_id: int, kind: str) -> Invoice:
     """Issue the order's invoice of this kind, once: a second call returns the existing one."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("merchant").get(pk=order_id)
+        order = state.lock(Order, order_id, related=("merchant",))
         existing = Invoice.objects.filter(order=order, kind=kind).first()
         if existing is not None:
             return existing
@@ -100,20 +102,8 @@ def issue_invoice(*, order_id: int, kind: str) -> Invoice:
     return invoice
 
 
-def mark_paid(*, order: Order, by: Any = None, source: str = "", note: str = "") -> Order:
-    """Record the payment: the order moves to paid and its tax invoice is issued once committed.
-
-    Safe to call twice (a provider event delivered again): an order already paid, or further on, is
-    returned unchanged. A cancelled, rejected or refunded order raises `IllegalTransition`, so the
-    caller can refund the money instead. `source` says where the payment was confirmed
-    ("stripe", "bank_transfer", "admin"...).
-    """
-    from orders.tasks import issue_tax_invoice
-
-    with transaction.atomic():
-        current = Order.objects.select_for_update().get(pk=order.pk)
-        if current.status in PAID_STATUSES:
-            return current
-        order = move(order=current, to=Order.Status.PAID, by=by, note=note, source=source)
-        issue_tax_invoice.delay_on_commit(order.pk)
-    return order
+def issue_tax_invoice_when_paid(order: Order) -> None:
+    """Orders' own after-paid hook: the tax invoice is issued once the payment is committed (a staff
+    replacement is not paid for, so it has none, as it has no pro-forma)."""
+    if not order.is_replacement:
+        tasks.issue_tax_invoice.delay_on_commit(order.pk)

@@ -33,6 +33,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Merchant
+from orders import tasks
+from orders.errors import (
+    BelowMinimum,
+    EmptyOrder,
+    IllegalTransition,
+    InvalidQuantity,
+    NoRate,
+    OrderError,
+    ProductUnavailable,
+    StaleRate,
+)
 from orders.models import (
     FIXED_RATES,
     ExchangeRate,
@@ -45,12 +56,9 @@ from orders.models import (
     VatRate,
 )
 from orders.money import BASE_CURRENCY, Money, convert, convert_up
-from portal.errors import DomainError
+from portal import state
 
 __all__ = [
-    "NOT_COUNTING",
-    "PAID_STATUSES",
-    "TRANSITIONS",
     "BelowMinimum",
     "EmptyOrder",
     "IllegalTransition",
@@ -63,11 +71,9 @@ __all__ = [
     "Rate",
     "StaleRate",
     "below_minimum",
-    "cancel_order",
     "check_orderable",
     "check_quantity",
     "minimum_for",
-    "move",
     "next_in_sequence",
     "place_order",
     "policy_in_force",
@@ -80,43 +86,6 @@ __all__ = [
 
 PAID_STATUSES = {Order.Status.PAID, Order.Status.IN_FULFILMENT, Order.Status.SHIPPED, Order.Status.COMPLETED}
 NOT_COUNTING = {Order.Status.CANCELLED, Order.Status.REJECTED, Order.Status.REFUNDED}
-
-
-class OrderError(DomainError):
-    """A refused order: a stable `code` and a translated `message`."""
-
-    code = "order_error"
-    message: Any = _("This order cannot be placed.")
-
-
-class NoRate(OrderError):
-    code = "no_rate"
-    message = _("We have no exchange rate for this currency yet. Please contact us to order in it.")
-
-
-class StaleRate(OrderError):
-    code = "stale_rate"
-    message = _(
-        "The exchange rate for this currency is out of date, so ordering in it is paused. "
-        "Please try again later or contact us."
-    )
-
-
-class EmptyOrder(OrderError):
-    code = "empty_order"
-    message = _("Add at least one product before placing the order.")
-
-
-class InvalidQuantity(OrderError):
-    code = "invalid_quantity"
-
-
-class ProductUnavailable(OrderError):
-    code = "product_unavailable"
-
-
-class BelowMinimum(OrderError):
-    code = "below_minimum"
 
 
 @dataclass(frozen=True)
@@ -298,8 +267,6 @@ def place_order(
 
     `replaces` makes it a staff replacement order, exempt from the minimum.
     """
-    from orders.tasks import issue_proforma_invoice
-
     at = at or timezone.now()
     items = [(product, quantity) for product, quantity in items if quantity]
     if not items:
@@ -307,7 +274,7 @@ def place_order(
     for product, quantity in items:
         check_orderable(product=product, quantity=quantity)
     with transaction.atomic():
-        merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        merchant = state.lock(Merchant, merchant.pk)  # first in the lock order: placements are judged in turn
         rate = rate_in_force(currency=merchant.currency, at=at)
         lines = price_lines(items=items, rate=rate)
         subtotal = sum((line.total for line in lines), Money(Decimal(0), rate.currency))
@@ -357,40 +324,5 @@ def place_order(
         )
         OrderEvent.objects.create(order=order, status=order.status, by=placed_by, source=source, at=at)
         if replaces is None:  # a replacement is not paid for: no pro-forma to settle
-            issue_proforma_invoice.delay_on_commit(order.pk)
+            tasks.issue_proforma_invoice.delay_on_commit(order.pk)
     return order
-
-
-#: Order status moves; staff changes and payments go through `move`.
-TRANSITIONS: dict[str, set[str]] = {
-    Order.Status.AWAITING_PAYMENT: {Order.Status.PAID, Order.Status.CANCELLED, Order.Status.REJECTED},
-    Order.Status.PAID: {Order.Status.IN_FULFILMENT, Order.Status.REFUNDED},
-    Order.Status.IN_FULFILMENT: {Order.Status.SHIPPED, Order.Status.REFUNDED},
-    Order.Status.SHIPPED: {Order.Status.COMPLETED, Order.Status.REFUNDED},
-    Order.Status.COMPLETED: {Order.Status.REFUNDED},
-    Order.Status.CANCELLED: set(),
-    Order.Status.REJECTED: set(),
-    Order.Status.REFUNDED: set(),
-}
-
-
-class IllegalTransition(OrderError):
-    code = "illegal_transition"
-    message = _("This order cannot move to that status now.")
-
-
-def move(*, order: Order, to: str, by: Any = None, note: str = "", source: str = "") -> Order:
-    """Change an order's status under a row lock, recording who, when, from where and why."""
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if to not in TRANSITIONS[order.status]:
-            raise IllegalTransition
-        order.status = to
-        order.save(update_fields=["status"])
-        OrderEvent.objects.create(order=order, status=to, by=by, note=note, source=source)
-    return order
-
-
-def cancel_order(*, order: Order, by: Any = None, reason: str = "", source: str = "portal") -> Order:
-    """Cancel an order that has not been paid; a cancelled order no longer counts for the minimum."""
-    return move(order=order, to=Order.Status.CANCELLED, by=by, note=reason, source=source)

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from orders import services as orders
 from orders.models import Order
 from orders.money import MINOR_UNITS, Money, to_minor_units
 from payments.errors import IllegalTransition, MethodNotOffered, NothingToPay, OrderNotPayable, PaymentError
@@ -21,6 +22,7 @@ from payments.models import PaymentAttempt, Provider, ProviderEvent
 from payments.providers import get_provider
 from payments.providers.base import Buyer, Urls, from_minor
 from payments.selectors import payment_summary
+from payments.services import machines
 from payments.services.eligibility import eligibility_for
 from payments.services.records import OPEN, apply_provider_state, lock_attempt, move_attempt, record_action
 
@@ -46,7 +48,7 @@ def stripe_amount(money: Money) -> int:
 
 
 def _payable(order_id: int) -> Order:
-    order = Order.objects.select_for_update().select_related("merchant").get(pk=order_id)
+    order = orders.lock_order(order_id, related=("merchant",))
     if order.status != Order.Status.AWAITING_PAYMENT:
         raise OrderNotPayable
     return order
@@ -154,9 +156,13 @@ def start_payment(
             provider_types=[method.provider_type for method in methods],
         )
     except PaymentError as exc:
-        PaymentAttempt.objects.filter(pk=attempt.pk).update(
-            status=PaymentAttempt.Status.FAILED, failure_message=str(exc.params.get("provider_answer", ""))[:300]
-        )
+        with transaction.atomic():  # the provider's refusal, recorded under the attempt's lock
+            machines.set_status(
+                machines.ATTEMPT,
+                lock_attempt(attempt.pk),
+                to=PaymentAttempt.Status.FAILED,
+                changes={"failure_message": str(exc.params.get("provider_answer", ""))[:300]},
+            )
         record_action(order=order, attempt=attempt, action="attempt_refused", source=provider, note=exc.code)
         raise
     finally:

@@ -24,7 +24,8 @@ from payments.errors import InvalidEvent, MalformedEvent
 from payments.models import PaymentAttempt, ProviderEvent
 from payments.providers import get_provider, is_configured
 from payments.providers.base import IncomingEvent
-from payments.services.records import apply_state, lock_attempt, read_state_for_order
+from payments.services.records import apply_state, lock_for_recording, read_state_for_order
+from portal.state import lock as state_lock
 
 logger = logging.getLogger(__name__)
 
@@ -93,19 +94,23 @@ def sweep_unprocessed_events(*, now: datetime | None = None) -> int:
 
 
 def process_event(*, event_id: int) -> str:
-    """Apply one stored event: re-read its payment from the provider under the attempt's row lock (once)."""
+    """Apply one stored event, once: read its payment from the provider with no lock held, then lock the event,
+    the order and the attempt, and record what the provider said (a second run finds the event processed)."""
+    event = ProviderEvent.objects.get(pk=event_id)
+    if event.processed_at is not None:
+        return event.outcome
+    attempt = None
+    if event.object_id:
+        attempt = PaymentAttempt.objects.filter(provider=event.provider, provider_reference=event.object_id).first()
+    state = read_state_for_order(attempt=attempt, source=event.provider) if attempt is not None else None
     with transaction.atomic():
-        event = ProviderEvent.objects.select_for_update().get(pk=event_id)
-        if event.processed_at is not None:
+        event = state_lock(ProviderEvent, event_id)
+        if event.processed_at is not None:  # another run recorded it while we were reading
             return event.outcome
-        attempt = None
-        if event.object_id:
-            attempt = PaymentAttempt.objects.filter(provider=event.provider, provider_reference=event.object_id).first()
-        if attempt is None:
+        if attempt is None or state is None:
             event.outcome, event.note = ProviderEvent.Outcome.IGNORED, "no payment of ours"
         else:
-            attempt = lock_attempt(attempt.pk)
-            state = read_state_for_order(attempt=attempt, source=event.provider)
+            attempt = lock_for_recording(attempt.pk)
             event.attempt = attempt
             event.outcome = apply_state(attempt=attempt, state=state, source=event.provider, event=event)
         event.processed_at = timezone.now()

@@ -18,24 +18,18 @@ from django.utils import timezone
 
 from orders import services as orders
 from orders.models import Order
+from payments import providers
 from payments.errors import IllegalTransition, PaymentError
 from payments.models import BankTransfer, Payment, PaymentAction, PaymentAttempt, ProviderEvent, Refund
 from payments.providers.base import ProviderState, from_minor
 from payments.selectors import PaymentState, payment_summary
+from payments.services import machines
+from portal.state import lock as lock_row
 
 logger = logging.getLogger(__name__)
 
 S = PaymentAttempt.Status
-#: Attempt status moves. Money is the truth: a provider that says "paid" wins from any unfinished status.
-TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING: {S.PROCESSING, S.AUTHORISED, S.SUCCEEDED, S.FAILED, S.CANCELED, S.EXPIRED},
-    S.PROCESSING: {S.PENDING, S.AUTHORISED, S.SUCCEEDED, S.FAILED, S.CANCELED},
-    S.AUTHORISED: {S.SUCCEEDED, S.FAILED, S.CANCELED, S.EXPIRED},
-    S.FAILED: {S.PENDING, S.PROCESSING, S.SUCCEEDED},
-    S.CANCELED: {S.SUCCEEDED},
-    S.EXPIRED: {S.SUCCEEDED},
-    S.SUCCEEDED: set(),
-}
+TRANSITIONS = machines.ATTEMPT_TRANSITIONS
 OPEN = {S.PENDING, S.PROCESSING, S.AUTHORISED, S.FAILED}
 
 
@@ -66,30 +60,28 @@ def record_action(
 
 def move_attempt(attempt: PaymentAttempt, *, to: str) -> None:
     """Change an attempt's status (the caller holds its row lock); refuses a move the table does not allow."""
-    if to == attempt.status:
-        return
-    if to not in TRANSITIONS[attempt.status]:
-        raise IllegalTransition
-    attempt.status = to
-    attempt.save(update_fields=["status", "updated_at"])
+    machines.set_status(machines.ATTEMPT, attempt, to=to)
 
 
 def lock_attempt(attempt_id: int) -> PaymentAttempt:
-    """The attempt with its row locked (inside a transaction), with its order."""
-    return PaymentAttempt.objects.select_for_update().select_related("order__merchant").get(pk=attempt_id)
+    """The attempt's row locked (inside a transaction, after its order's: `lock_order`), with its order.
+
+    `of=("self",)`: the order and merchant joined in are read, not locked, so a merchant placing an order is
+    never held up by a payment being recorded."""
+    return lock_row(PaymentAttempt, attempt_id, related=("order__merchant",))
 
 
 def read_state_for_order(*, attempt: PaymentAttempt, source: str) -> ProviderState:
     """Re-read the attempt from its provider, capturing an authorisation only while its order awaits payment.
 
-    The caller holds the attempt's row lock; the order's row is locked here so that it cannot be cancelled while
-    a capture is under way. An authorisation for an order that no longer awaits payment (cancelled, expired, paid
-    another way) is cancelled at the provider and recorded; nothing is captured, no payment is recorded.
+    Called with no row lock held (this waits on the network); the caller then locks and applies the state, which
+    is re-checked there. An authorisation for an order that no longer awaits payment (cancelled, expired, paid
+    another way) is cancelled at the provider and recorded; nothing is captured, no payment is recorded. An order
+    cancelled while its capture is under way receives the money as any closed order does: `settle_order`
+    records it for a refund.
     """
-    from payments.providers import get_provider
-
-    adapter = get_provider(attempt.provider)
-    order = Order.objects.select_for_update().get(pk=attempt.order_id)
+    adapter = providers.get_provider(attempt.provider)
+    order = Order.objects.get(pk=attempt.order_id)
     payable = order.status == Order.Status.AWAITING_PAYMENT
     state = adapter.handle_event(attempt=attempt, capture=payable)
     if payable or state.status != S.AUTHORISED or state.reference != attempt.provider_reference:
@@ -185,13 +177,10 @@ def apply_state(
 
 
 def _confirm(refund: Refund, *, source: str, reference: str = "") -> None:
-    refund.status = Refund.Status.SUCCEEDED
-    refund.confirmed_at = timezone.now()
-    fields = ["status", "confirmed_at"]
+    changes: dict[str, Any] = {"confirmed_at": timezone.now()}
     if reference and not refund.provider_reference:
-        refund.provider_reference = reference
-        fields.append("provider_reference")
-    refund.save(update_fields=fields)
+        changes["provider_reference"] = reference
+    machines.set_status(machines.REFUND, refund, to=Refund.Status.SUCCEEDED, changes=changes)
     record_action(
         order=refund.order,
         attempt=refund.payment.attempt,
@@ -203,7 +192,7 @@ def _confirm(refund: Refund, *, source: str, reference: str = "") -> None:
 
 def _sync_refunds(*, attempt: PaymentAttempt, payment: Payment, state: ProviderState, source: str) -> None:
     """Match the provider's refunds with ours: confirm, fail, or record one made at the provider directly."""
-    ours = list(Refund.objects.select_for_update().filter(payment=payment).order_by("pk"))
+    ours = list(Refund.objects.select_for_update(of=("self",)).filter(payment=payment).order_by("pk"))
     for seen in state.refunds:
         amount = from_minor(seen.amount_minor, state.currency)
         refund = next((r for r in ours if r.provider_reference == seen.reference), None) or next(
@@ -233,8 +222,7 @@ def _sync_refunds(*, attempt: PaymentAttempt, payment: Payment, state: ProviderS
         if seen.status == Refund.Status.SUCCEEDED:
             _confirm(refund, source=source, reference=seen.reference)
         elif seen.status == Refund.Status.FAILED and refund.status != Refund.Status.FAILED:
-            refund.status = Refund.Status.FAILED
-            refund.save(update_fields=["status"])
+            machines.set_status(machines.REFUND, refund, to=Refund.Status.FAILED)
             record_action(order=attempt.order, attempt=attempt, action="refund_failed", source=source, amount=amount)
     if state.refunded_total_minor is None:
         return
@@ -294,8 +282,6 @@ def _flag_overpayment(*, order: Order, received: Decimal, total: Decimal, source
 
 def settle_order(*, order: Order, source: str, by: Any = None) -> None:
     """Move the order on from what it has received: paid once covered, refunded once all is returned."""
-    from payments.tasks import start_white_label_shipping
-
     order = Order.objects.get(pk=order.pk)
     summary = payment_summary(order=order)
     state = summary.state
@@ -306,12 +292,10 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
             paid = orders.mark_paid(order=order, by=by, source=source, note=f"{summary.received} received ({source})")
             record_action(order=paid, action="order_paid", source=source, by=by, amount=summary.received.amount)
             # An order paid (the rest) another way no longer waits for its bank transfer.
-            BankTransfer.objects.filter(
-                order=paid,
-                status__in=BankTransfer.OPEN,
-            ).update(status=BankTransfer.Status.CLOSED)
-            if paid.delivery_mode == Order.Delivery.WHITE_LABEL:
-                start_white_label_shipping.delay_on_commit(paid.pk)
+            for transfer in BankTransfer.objects.select_for_update(of=("self",)).filter(
+                order=paid, status__in=BankTransfer.OPEN
+            ):
+                machines.set_status(machines.TRANSFER, transfer, to=BankTransfer.Status.CLOSED)
             order = paid
         elif (
             order.status in orders.NOT_COUNTING and not order.payment_actions.filter(action="paid_after_close").exists()
@@ -324,15 +308,21 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
                 note="Money arrived for an order that is closed: refund it.",
             )
     if state == PaymentState.REFUNDED and order.status in orders.PAID_STATUSES:
-        orders.move(
-            order=order, to=Order.Status.REFUNDED, by=by, source=source, note="Everything received was refunded."
-        )
+        orders.mark_refunded(order=order, by=by, source=source, note="Everything received was refunded.")
         record_action(order=order, action="order_refunded", source=source, by=by)
 
 
 def apply_provider_state(*, attempt_id: int, source: str, event: ProviderEvent | None = None, by: Any = None) -> str:
-    """Lock the attempt, re-read it from its provider, and record what the provider says (one transaction)."""
+    """Read the attempt from its provider (no lock held), then lock its order and the attempt and record it."""
+    attempt = PaymentAttempt.objects.get(pk=attempt_id)
+    state = read_state_for_order(attempt=attempt, source=source)
     with transaction.atomic():
-        attempt = lock_attempt(attempt_id)
-        state = read_state_for_order(attempt=attempt, source=source)
+        attempt = lock_for_recording(attempt_id)
         return apply_state(attempt=attempt, state=state, source=source, event=event, by=by)
+
+
+def lock_for_recording(attempt_id: int) -> PaymentAttempt:
+    """Lock, in the project's order, the attempt's order then the attempt (inside a transaction)."""
+    order_id = PaymentAttempt.objects.values_list("order_id", flat=True).get(pk=attempt_id)
+    orders.lock_order(order_id)
+    return lock_attempt(attempt_id)

@@ -13,14 +13,26 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from orders import services as orders
 from orders.money import Money
 from payments.errors import PaymentError, ProviderUnavailable, RefundNotAllowed, RefundUnconfirmed
 from payments.models import Payment, Provider, Refund
 from payments.providers import REFUNDS_CONFIRMED_BY_EVENT, get_provider
+from payments.services import machines
 from payments.services.records import _confirm, apply_provider_state, record_action, settle_order
+from portal.state import lock as lock_row
 
 #: providers that take our refund's idempotency key (Stripe's Idempotency-Key, Tabby's reference_id)
 IDEMPOTENT_REFUNDS = {Provider.STRIPE, Provider.TABBY}
+
+
+def _record_answer(refund_id: int, *, to: str, **changes: Any) -> None:
+    """Record the provider's answer to a refund (received with no lock held) under the refund's row lock; a refund
+    the provider's state has meanwhile settled is left as it is."""
+    with transaction.atomic():
+        refund = lock_row(Refund, refund_id)
+        if refund.status in (Refund.Status.REQUESTED, Refund.Status.PENDING):
+            machines.set_status(machines.REFUND, refund, to=to, changes=changes)
 
 
 def refundable(payment: Payment) -> Decimal:
@@ -37,7 +49,8 @@ def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any, i
     key, and the provider's state or event settles it.
     """
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("attempt__order").get(pk=payment.pk)
+        orders.lock_order(payment.order_id)  # the lock order: the order before its payment's rows
+        payment = lock_row(Payment, payment.pk, related=("attempt__order",))
         amount = Money(amount, payment.currency).amount
         unanswered = (
             payment.refunds.filter(status=Refund.Status.PENDING, provider_reference="", amount=amount)
@@ -97,8 +110,10 @@ def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any, i
         made = get_provider(payment.provider).refund(attempt=payment.attempt, payment=payment, refund=refund)
     except ProviderUnavailable as exc:
         # The request may have reached the provider: the refund stays pending (and counted) with its key.
-        Refund.objects.filter(pk=refund.pk).update(
-            status=Refund.Status.PENDING, failure_message="No answer from the provider; waiting for its confirmation."
+        _record_answer(
+            refund.pk,
+            to=Refund.Status.PENDING,
+            failure_message="No answer from the provider; waiting for its confirmation.",
         )
         record_action(
             order=payment.order,
@@ -110,8 +125,10 @@ def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any, i
         )
         raise RefundUnconfirmed from exc
     except PaymentError as exc:
-        Refund.objects.filter(pk=refund.pk).update(
-            status=Refund.Status.FAILED, failure_message=str(exc.params.get("provider_answer") or exc.message)[:300]
+        _record_answer(
+            refund.pk,
+            to=Refund.Status.FAILED,
+            failure_message=str(exc.params.get("provider_answer") or exc.message)[:300],
         )
         record_action(
             order=payment.order,
@@ -122,9 +139,7 @@ def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any, i
             note=exc.code,
         )
         raise
-    Refund.objects.filter(pk=refund.pk, status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING]).update(
-        status=Refund.Status.PENDING, provider_reference=made.reference, failure_message=""
-    )
+    _record_answer(refund.pk, to=Refund.Status.PENDING, provider_reference=made.reference, failure_message="")
     if payment.provider not in REFUNDS_CONFIRMED_BY_EVENT:
         apply_provider_state(attempt_id=payment.attempt_id, source=payment.provider, by=by)
     refund.refresh_from_db()

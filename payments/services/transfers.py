@@ -34,9 +34,11 @@ from payments.models import (
     TransferProof,
 )
 from payments.selectors import payment_summary
+from payments.services import machines
 from payments.services.checkout import _payable, cancel_other_attempts, new_attempt
 from payments.services.eligibility import eligibility_for
 from payments.services.records import move_attempt, record_action, settle_order
+from portal.state import lock as lock_row
 from portal.uploads import check_upload, private_name
 
 PROOF_KINDS = {"pdf", "png", "jpeg"}
@@ -101,11 +103,18 @@ def choose_bank_transfer(*, order: Order, by: Any, ip_address: str | None = None
     return transfer
 
 
+def lock_transfer(transfer_id: int) -> BankTransfer:
+    """The transfer's row locked after its order's (the project's lock order), with its order and attempt read."""
+    order_id = BankTransfer.objects.values_list("order_id", flat=True).get(pk=transfer_id)
+    orders.lock_order(order_id)
+    return lock_row(BankTransfer, transfer_id, related=("order", "attempt"))
+
+
 def add_proof(*, transfer: BankTransfer, upload: UploadedFile, by: Any, ip_address: str | None = None) -> TransferProof:
     """Keep a proof of transfer (PDF, PNG or JPEG, checked by content) privately; finance will reconcile it."""
     kind = check_upload(upload, allowed=PROOF_KINDS)
     with transaction.atomic():
-        transfer = BankTransfer.objects.select_for_update().select_related("order").get(pk=transfer.pk)
+        transfer = lock_transfer(transfer.pk)
         if transfer.status not in EXPECTED:
             raise TransferError(_("This transfer is closed: no more proofs can be added."))
         proof = TransferProof(
@@ -117,8 +126,7 @@ def add_proof(*, transfer: BankTransfer, upload: UploadedFile, by: Any, ip_addre
         )
         proof.file.save(private_name("transfer-proofs", kind), upload, save=False)
         proof.save()
-        transfer.status = BankTransfer.Status.PROOF_RECEIVED
-        transfer.save(update_fields=["status"])
+        machines.set_status(machines.TRANSFER, transfer, to=BankTransfer.Status.PROOF_RECEIVED)
         record_action(
             order=transfer.order,
             attempt=transfer.attempt,
@@ -144,7 +152,7 @@ def reconcile_transfer(
     """Finance's decision: received in full, in part (the rest stays due), or not received; with who and why."""
     Outcome = Reconciliation.Outcome  # noqa: N806
     with transaction.atomic():
-        transfer = BankTransfer.objects.select_for_update().select_related("order", "attempt").get(pk=transfer.pk)
+        transfer = lock_transfer(transfer.pk)
         order = transfer.order
         if transfer.status == BankTransfer.Status.RECEIVED:
             raise TransferError
@@ -189,12 +197,12 @@ def reconcile_transfer(
             by=by,
             ip_address=ip_address,
         )
-        transfer.status = {
+        reconciled = {
             Outcome.FULL: BankTransfer.Status.RECEIVED,
             Outcome.PARTIAL: BankTransfer.Status.PARTIALLY_RECEIVED,
             Outcome.NOT_RECEIVED: BankTransfer.Status.NOT_RECEIVED,
         }[Reconciliation.Outcome(outcome)]
-        transfer.save(update_fields=["status"])
+        machines.set_status(machines.TRANSFER, transfer, to=reconciled)
         if outcome == Outcome.FULL:
             move_attempt(transfer.attempt, to=PaymentAttempt.Status.SUCCEEDED)
         elif outcome == Outcome.PARTIAL and transfer.attempt.status == PaymentAttempt.Status.PENDING:
@@ -226,7 +234,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
         order__status=Order.Status.AWAITING_PAYMENT,
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            transfer = BankTransfer.objects.select_for_update().select_related("order").get(pk=transfer_id)
+            transfer = lock_transfer(transfer_id)
             if transfer.reminder_sent_at is not None:
                 continue
             transfer.reminder_sent_at = now
@@ -257,7 +265,7 @@ def expire_transfers(*, now: datetime | None = None) -> int:
     )
     for transfer_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            transfer = BankTransfer.objects.select_for_update().select_related("order", "attempt").get(pk=transfer_id)
+            transfer = lock_transfer(transfer_id)
             last_proof = transfer.proofs.aggregate(at=Max("uploaded_at"))["at"]
             if transfer.status == BankTransfer.Status.PROOF_RECEIVED:
                 if last_proof is None or last_proof > proof_deadline:
@@ -272,8 +280,7 @@ def expire_transfers(*, now: datetime | None = None) -> int:
                 continue
             if payment_summary(order=transfer.order).received.amount:
                 continue
-            transfer.status = BankTransfer.Status.EXPIRED
-            transfer.save(update_fields=["status"])
+            machines.set_status(machines.TRANSFER, transfer, to=BankTransfer.Status.EXPIRED)
             move_attempt(transfer.attempt, to=PaymentAttempt.Status.EXPIRED)
             if transfer.order.status == Order.Status.AWAITING_PAYMENT:
                 orders.cancel_order(order=transfer.order, reason=reason, source="payments")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from branding.selectors import active_brand_kit
+from orders import services as order_services
 from orders.models import Order
 from portal.pdf import render_pdf
 from portal.uploads import PDF, private_name
@@ -184,8 +185,6 @@ def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "p
     """
     if order.delivery_mode != Order.Delivery.WHITE_LABEL:
         return []
-    from orders.services.placing import move as move_order
-
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
         if order.status not in STARTABLE:
@@ -212,7 +211,7 @@ def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "p
             ]
         )
         if order.status == Order.Status.PAID:
-            move_order(order=order, to=Order.Status.IN_FULFILMENT, by=by, source="shipping")
+            order_services.start_fulfilment(order=order, by=by, source="shipping")
         _enqueue("prepare_shipment", [shipment.pk for shipment in shipments])
     return shipments
 
@@ -567,15 +566,12 @@ def cancel_shipment(*, shipment_id: int, by: Any, note: str) -> Shipment:
 
 def _advance_order(order: Order, *, by: Any) -> None:
     """The order is shipped once every parcel that was not cancelled has left the warehouse."""
-    from orders.services.placing import OrderError
-    from orders.services.placing import move as move_order
-
     statuses = set(Shipment.objects.filter(order=order).values_list("status", flat=True))
     left = {S.HANDED_OVER, S.IN_TRANSIT, S.DELIVERED, S.RETURNED}
     if order.status == Order.Status.IN_FULFILMENT and statuses & left and statuses <= left | {S.CANCELLED}:
         try:
-            move_order(order=order, to=Order.Status.SHIPPED, by=by, source="shipping")
-        except OrderError:
+            order_services.mark_shipped(order=order, by=by, source="shipping")
+        except order_services.OrderError:
             logger.info("order not moved to shipped", extra={"order": order.pk})
 
 

@@ -127,7 +127,7 @@ def test_an_expired_row_that_another_record_protects_is_kept_and_the_purge_goes_
 
 
 def test_consignees_are_erased_after_the_period_from_delivery_or_from_the_orders_cancellation(settings):
-    from orders.services.placing import cancel_order
+    from orders.services.lifecycle import cancel_order
     from shipping.models import Consignee, Shipment
     from tests.shipping.helpers import white_label_order, with_consignees
 
