@@ -42,7 +42,7 @@ system-deps:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy portal merchants orders payments branding shipping privacy
+	$(BIN)/mypy audit portal merchants orders payments branding shipping privacy
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -17,7 +17,7 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 SKIP_DIRS = {".venv", ".git", "var", "tests", "bench", "staticfiles", "docs", "node_modules", "__pycache__"}
-APPS = ["merchants", "orders", "payments", "branding", "shipping", "privacy"]
+APPS = ["audit", "merchants", "orders", "payments", "branding", "shipping", "privacy"]
 
 
 def _copy_sources(target: Path) -> None:
