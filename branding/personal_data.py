@@ -1,4 +1,4 @@
-"""Branding's personal data, declared for the privacy features (see privacy/registry.py)."""
+"""Branding's personal data, declared for the privacy features (see audit/registry.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import COMPANY, PersonalData, blank_fields, register
 from branding.models import BrandingFile, BrandingRequest, BrandKit, Comment, RequestEvent
-from privacy.registry import COMPANY, PersonalData, blank_fields, register
 
 register(
     PersonalData(

@@ -1,4 +1,4 @@
-"""The merchants domain's personal data, declared for the privacy features (see privacy/registry.py)."""
+"""The merchants domain's personal data, declared for the privacy features (see audit/registry.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import COMPANY, PersonalData, blank_fields, delete_row, keep_row, register
 from merchants.models import (
     Application,
     ApplicationDocument,
@@ -20,7 +21,6 @@ from merchants.models import (
     MerchantSettingChange,
     User,
 )
-from privacy.registry import COMPANY, PersonalData, blank_fields, delete_row, keep_row, register
 
 #: a sign-up whose email is never verified is removed after this long
 UNVERIFIED_SIGN_UP_DAYS = 14

@@ -117,7 +117,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A supporting document, for its applicant or a reviewer; anyone else gets a 404."""
     doc = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)
     if request.user.is_staff:  # a reviewer opening an applicant's document: in the staff access log
-        from privacy.services.access_log import record_staff_access
+        from audit.access_log import record_staff_access
 
         record_staff_access(
             staff=request.user,

@@ -1,4 +1,4 @@
-"""The orders domain's personal data, declared for the privacy features (see privacy/registry.py).
+"""The orders domain's personal data, declared for the privacy features (see audit/registry.py).
 
 Orders and invoices are the company's trade and tax records: the law keeps them, so erasing a member
 leaves them whole (the link to the member points at the anonymised account). Carts are the member's
@@ -13,8 +13,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import COMPANY, PersonalData, delete_row, keep_row, register
 from orders.models import Cart, Invoice, Order, OrderEvent
-from privacy.registry import COMPANY, PersonalData, delete_row, keep_row, register
 
 #: a cart nobody has touched for this long is removed
 ABANDONED_CART_DAYS = 180

@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.access_log import record_staff_access
 from orders.models import Order
 from orders.money import Money
 from payments import selectors, services
@@ -42,7 +43,6 @@ from payments.models import (
 from portal.admin_tools import HistoryInline, ReadOnlyAdmin
 from portal.http import client_ip
 from portal.uploads import private_file_response
-from privacy.services.access_log import record_staff_access
 
 REFUND_PERMISSION = "payments.refund_payment"
 RECONCILE_PERMISSION = "payments.reconcile_banktransfer"

@@ -1,4 +1,4 @@
-"""Payments' personal data, declared for the privacy features (see privacy/registry.py).
+"""Payments' personal data, declared for the privacy features (see audit/registry.py).
 
 Payments, refunds and proofs of transfer are the company's accounting records: the law keeps them, so
 erasing a member leaves them whole (the link to the member points at the anonymised account). The client
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import COMPANY, PersonalData, keep_row, register
 from payments.models import PaymentAction, PaymentAttempt, TransferProof
-from privacy.registry import COMPANY, PersonalData, keep_row, register
 
 register(
     PersonalData(

@@ -8,6 +8,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from audit.admin_tools import ReadOnlyAdmin
+
+__all__ = ["HistoryInline", "ReadOnlyAdmin"]
+
 
 class HistoryInline(admin.TabularInline):
     """A record of what happened (events, changes): shown, never added, edited or deleted by hand."""
@@ -30,18 +34,4 @@ class HistoryInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Listed, searched and shown, never added, edited or deleted through the admin's forms: records kept as
-    evidence, or objects that change only through their domain's own actions (custom admin views)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
+from django.db import transaction
 from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -20,8 +21,6 @@ class PortalTask(DjangoTask):
     they cover (shipments of paid orders, stored provider events, stalled shipments)."""
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
-        from django.db import transaction
-
         transaction.on_commit(lambda: self._enqueue_or_log(args, kwargs))
 
     def _enqueue_or_log(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

@@ -8,6 +8,8 @@ import uuid
 from django.core.cache import cache
 from django.db import connection
 
+from portal.celery import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,8 +20,6 @@ def _database() -> None:
 
 
 def _broker() -> None:
-    from portal.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 

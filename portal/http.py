@@ -1,13 +1,11 @@
 """Small request helpers shared by the apps."""
 
+from django.conf import settings
 from django.http import HttpRequest
 
+from audit.http import client_ip
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as django-axes sees it (the one rule for every record of "from where")."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
+__all__ = ["address_behind_proxies", "client_ip"]
 
 
 def address_behind_proxies(request: HttpRequest) -> str | None:
@@ -15,8 +13,6 @@ def address_behind_proxies(request: HttpRequest) -> str | None:
     AXES_CLIENT_IP_CALLABLE): each proxy appends the address it saw to X-Forwarded-For, so the client is the
     PROXY_COUNT-th entry from the right; entries further left are whatever the client sent and are never
     trusted. Without proxies (or without the header), REMOTE_ADDR."""
-    from django.conf import settings
-
     count = settings.AXES_IPWARE_PROXY_COUNT
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if count and len(forwarded) >= count:

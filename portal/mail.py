@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
+from audit.disclosures import record_emails_sent
+
 #: a message may name its purpose for the ledger (portal.emails does, from its template); otherwise its subject
 PURPOSE_ATTRIBUTE = "ledger_purpose"
 
@@ -67,6 +69,4 @@ def record_message(message: EmailMessage) -> list[Any]:
     service = getattr(settings, "EMAIL_SERVICE_NAME", "")
     if not service:
         return []  # the console, file and test backends disclose nothing
-    from privacy.services.disclosures import record_emails_sent
-
     return record_emails_sent(to=message.recipients(), purpose=message_purpose(message), service=service)

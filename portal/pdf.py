@@ -16,7 +16,7 @@ from django.utils import translation
 
 def safe_url_fetcher():  # noqa: ANN201 - weasyprint's URLFetcher
     """A fetcher that allows `data:` URIs only: file://, http(s):// and the rest are refused."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # heavy (Pango, fonts): loaded by the processes that render only
 
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
@@ -28,7 +28,7 @@ def data_uri(content: bytes, content_type: str) -> str:
 
 def render_html_to_pdf(html: str) -> bytes:
     """PDF bytes from an HTML string, with the safe fetcher."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded by the processes that render only
 
     return HTML(string=html, base_url="about:blank", url_fetcher=safe_url_fetcher()).write_pdf()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -20,7 +21,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "merchants.applicationdocument": (VIEW,),
         "merchants.merchant": (VIEW,),
         # Reviewing an application means reading the applicant's contact details unmasked.
-        "privacy.staffaccess": ("view_personal_data",),
+        "audit.staffaccess": ("view_personal_data",),
     },
     "designer": {
         "branding.brandingrequest": (VIEW, "work_on_brandingrequest"),
@@ -34,7 +35,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "shipping.shippingplan": (VIEW,),
         "shipping.consignee": (VIEW, "view_consignee_details"),
         # Shipping to consignees means reading their names and addresses unmasked.
-        "privacy.staffaccess": ("view_personal_data",),
+        "audit.staffaccess": ("view_personal_data",),
     },
     "finance": {
         "django_celery_beat.periodictask": (VIEW,),
@@ -64,8 +65,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "otp_totp.totpdevice": (VIEW, DELETE),
         "otp_static.staticdevice": (VIEW, DELETE),
         "merchants.user": (VIEW,),
-        "privacy.staffaccess": (VIEW, "view_personal_data"),
-        "privacy.securityevent": (VIEW,),
+        "audit.staffaccess": (VIEW, "view_personal_data"),
+        "audit.securityevent": (VIEW,),
         "payments.providerevent": (VIEW,),
         "privacy.securityalert": (VIEW,),
         "privacy.incident": (VIEW, ADD, CHANGE, "manage_incident"),
@@ -73,7 +74,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "privacy.erasurerequest": (VIEW, "decide_erasurerequest"),
         "privacy.dataexport": (VIEW,),
         "privacy.consentchange": (VIEW,),
-        "privacy.disclosure": (VIEW,),
+        "audit.disclosure": (VIEW,),
         "privacy.policyversion": (VIEW, ADD, CHANGE, "publish_policyversion"),
         "privacy.policyacceptance": (VIEW,),
         "merchants.merchant": (VIEW,),
@@ -89,8 +90,6 @@ RESERVED = {("shipping", "view_consignee_details")}
 
 def staff_with_role(role: str) -> Any:
     """Active staff members in `role`, by id (who a role's notices and alerts go to)."""
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(is_active=True, is_staff=True, groups__name=role).distinct().order_by("pk")
 
 
@@ -118,6 +117,7 @@ def sync_roles(group_model: Any, permission_model: Any) -> None:
 
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     """post_migrate receiver: permissions of newly migrated models join their roles."""
+    # Inside the function: this module is imported while apps load (privacy.apps), before auth's models exist.
     from django.contrib.auth.models import Group, Permission
 
     sync_roles(Group, Permission)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 
 def ensure_interval_tasks(apps: Any, tasks: dict[str, tuple[str, int]], *, period: str = "minutes") -> None:
     """Create each `name -> (task, every N periods)` job that is missing; leave existing ones (and staff edits to
@@ -18,8 +20,6 @@ def ensure_interval_tasks(apps: Any, tasks: dict[str, tuple[str, int]], *, perio
 def ensure_crontab_tasks(apps: Any, tasks: dict[str, tuple[str, int, int]]) -> None:
     """Create each `name -> (task, hour, minute)` daily job (local time, CELERY_TIMEZONE) that is missing; leave
     existing ones (and staff edits to them) alone."""
-    from django.conf import settings
-
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     for name, (task, hour, minute) in tasks.items():

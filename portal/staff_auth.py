@@ -30,6 +30,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.security import record_event
+
 PENDING_KEY = "staff_2fa_pending"
 BACKUP_CODE_COUNT = 10
 
@@ -78,8 +80,6 @@ def _pending_user(request: HttpRequest) -> Any | None:
 
 def _record_failure(request: HttpRequest, email: str, kind: str = "login_failed") -> None:
     user_login_failed.send(sender=__name__, credentials={"username": email}, request=request)
-    from privacy.security import record_event  # security monitoring: one table, one log, alert rules
-
     user = get_user_model().objects.filter(email__iexact=email).first()
     record_event(kind, request, user=user, username=email, step="staff_sign_in")
 

@@ -14,6 +14,7 @@ import re
 import tempfile
 import unicodedata
 import uuid
+import xml.etree.ElementTree as ET  # noqa: N817, S405 - parsed only after DTDs and entities are refused
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -103,7 +104,7 @@ def check_upload(
 
 
 def _check_image(upload: UploadedFile, *, max_pixels: int) -> None:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # heavy: loaded by the processes that take images only
 
     try:
         # Image.open reads only the header: the pixel count is known before anything is decoded.
@@ -166,8 +167,6 @@ def _local(name: str) -> tuple[str, str]:
 
 def check_svg(upload: UploadedFile, *, max_bytes: int = DEFAULT_MAX_SVG_BYTES) -> bytes:
     """The SVG's bytes, if it is plain drawing: no script, embedded content, handler or outside reference."""
-    import xml.etree.ElementTree as ET  # noqa: N817, S405 - parsed only after DTDs and entities are refused
-
     if upload.size is not None and upload.size > max_bytes:
         raise _svg_refused(
             _("This SVG is %(size)s MB; the limit for SVG is %(limit)s MB. Send a PNG instead."),
@@ -277,9 +276,7 @@ def rasterise_svg(data: bytes, *, long_side: int = 2400) -> bytes:
     resvg has no script engine and no network; it is given an empty folder for relative files.
     The size is ours, never the document's, so a declared 30000 x 30000 drawing cannot exhaust memory.
     """
-    import xml.etree.ElementTree as ET  # noqa: N817, S405 - the same document check_svg accepted
-
-    import resvg_py
+    import resvg_py  # a native renderer: loaded by the processes that draw SVG only
 
     aspect = _svg_aspect(ET.fromstring(data))  # noqa: S314
     if aspect is None:

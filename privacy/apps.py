@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from portal import roles
 
 
 class PrivacyConfig(AppConfig):
@@ -7,15 +10,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy and security")
 
     def ready(self) -> None:
-        from django.contrib import admin
-        from django.db.models.signals import post_migrate
+        # Inside ready(): these modules import models, which exist only once the app registry is ready.
+        from audit import security as audit_security
+        from privacy import receivers, security
 
-        from portal import roles
-        from privacy import receivers, registry
-        from privacy.admin import protect_registered_admins
-
-        registry.autodiscover()
         receivers.connect()
-        protect_registered_admins(admin.site)
+        audit_security.on_event(security.run_alert_rules)
         # This app's own permissions are created on its post_migrate, after portal's role sync ran: sync again.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self, dispatch_uid="privacy.sync_roles")

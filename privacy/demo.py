@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from privacy.models import PolicyVersion
+from privacy.services.policies import CACHE_KEY
 
 SECURITY = {
     "en": """This policy explains how the wholesale portal protects the information of the merchants who trade with us, and what we do if something goes wrong.
@@ -157,10 +159,6 @@ DOCUMENTS: tuple[tuple[str, int, datetime, dict[str, str], dict[str, str]], ...]
 
 def seed() -> list[PolicyVersion]:
     """Publish the demo policies that are missing (idempotent); return them all."""
-    from django.core.cache import cache
-
-    from privacy.services.policies import CACHE_KEY
-
     versions = []
     with transaction.atomic():
         for kind, number, effective_at, bodies, summaries in DOCUMENTS:

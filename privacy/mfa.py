@@ -11,7 +11,7 @@ from __future__ import annotations
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import InvalidToken, MultiFernet
 
-from privacy.crypto import derived_crypter, derived_key
+from audit.crypto import derived_crypter, derived_key
 
 PREFIX = "fernet:"
 #: separates these keys from the field keys they are derived from: a token of one never opens the other

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from privacy.security import Kind, record_event
+from audit.security import Kind, record_event
 from privacy.services import policies
 
 #: paths where no policy notice is given (files, the policies themselves, sign-out, health, the admin)

@@ -21,20 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.personal_data import SECURITY_LOG_DAYS
+from audit.registry import PersonalData, blank_fields, delete_row, keep_row, register
 from privacy.models import (
     ConsentChange,
     DataExport,
-    Disclosure,
     ErasureRequest,
-    KnownDevice,
     PolicyAcceptance,
     SecurityAlert,
-    SecurityEvent,
-    StaffAccess,
 )
-from privacy.registry import PersonalData, blank_fields, delete_row, keep_row, register
+from privacy.services.exports import expire
 
-SECURITY_LOG_DAYS = 365
 SIGN_IN_LOG_DAYS = 90
 
 
@@ -65,15 +62,11 @@ register(
 
 
 def _erase_export(export: DataExport) -> None:
-    from privacy.services.exports import expire
-
     expire(export)
     export.delete()
 
 
 def _expire_export(export: DataExport) -> None:
-    from privacy.services.exports import expire
-
     expire(export)
 
 
@@ -103,30 +96,6 @@ register(
 
 register(
     PersonalData(
-        model=Disclosure,
-        rows_of=lambda person: Disclosure.objects.filter(user=person),
-        export_fields=("recipient", "recipient_name", "categories", "order", "purpose", "at"),
-        erase=keep_row,
-        retained_fields=("recipient", "recipient_name", "categories", "order", "purpose", "at"),
-        purpose=_("Accounting for every time your data went to a payment provider, carrier or email service."),
-    )
-)
-
-register(
-    PersonalData(
-        model=SecurityEvent,
-        rows_of=lambda person: SecurityEvent.objects.filter(user=person),
-        export_fields=("kind", "ip_address", "user_agent", "at"),
-        erase=blank_fields("ip_address", "user_agent", "username_hash"),
-        retained_fields=("kind", "at"),
-        retention=timedelta(days=SECURITY_LOG_DAYS),
-        expired=lambda: SecurityEvent.objects.filter(at__lt=_ago(SECURITY_LOG_DAYS)),
-        purpose=_("Protecting your account: sign-ins, failures and other security events."),
-    )
-)
-
-register(
-    PersonalData(
         model=SecurityAlert,
         # Alerts name addresses, not people, except a staff sign-in from a new address (subject "user:<id>").
         rows_of=lambda person: SecurityAlert.objects.filter(subject=f"user:{person.pk}"),
@@ -136,31 +105,6 @@ register(
         expired=lambda: SecurityAlert.objects.filter(at__lt=_ago(SECURITY_LOG_DAYS)),
         purpose=_("Alerts to our security team about suspicious activity, which name the addresses involved."),
         personal_fields=("message", "details"),
-    )
-)
-
-register(
-    PersonalData(
-        model=KnownDevice,
-        rows_of=lambda person: KnownDevice.objects.filter(user=person),
-        export_fields=("first_seen_at", "last_seen_at"),
-        erase=delete_row,
-        retention=timedelta(days=SECURITY_LOG_DAYS),
-        expired=lambda: KnownDevice.objects.filter(last_seen_at__lt=_ago(SECURITY_LOG_DAYS)),
-        purpose=_("Telling you when your account is used from a new address or browser."),
-    )
-)
-
-register(
-    PersonalData(
-        model=StaffAccess,
-        rows_of=lambda person: StaffAccess.objects.filter(staff=person),
-        export_fields=("model", "object_id", "action", "unmasked", "at"),
-        erase=blank_fields("ip_address"),
-        retained_fields=("model", "object_id", "action", "unmasked", "at"),
-        retention=timedelta(days=2 * SECURITY_LOG_DAYS),
-        expired=lambda: StaffAccess.objects.filter(at__lt=_ago(2 * SECURITY_LOG_DAYS)),
-        purpose=_("Accountability of staff who look at personal data."),
     )
 )
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.signals import email_confirmed
+from allauth.mfa.signals import authentication_failed
+from axes.signals import user_locked_out
+from celery.signals import task_failure
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.signals import setting_changed
 from django.http import HttpRequest
+from encrypted_model_fields import fields
 
-from privacy.security import Kind, note_login, record_event
+from audit.security import Kind, note_login, record_event
+from privacy import security
+from privacy.services import profile
 
 
 def _account(username: str) -> Any:
@@ -58,40 +67,27 @@ def on_email_confirmed(
     sender: Any, request: HttpRequest | None = None, email_address: Any = None, **kwargs: Any
 ) -> None:
     """allauth confirmed an address: finish an email change requested in the privacy centre."""
-    from privacy.services.profile import on_email_confirmed as finish
-
     if email_address is not None:
-        finish(request=request, email_address=email_address)
+        profile.on_email_confirmed(request=request, email_address=email_address)
 
 
 def on_task_failure(sender: Any = None, task_id: str | None = None, exception: Any = None, **kwargs: Any) -> None:
     """A Celery task failed for good (retries are not failures): if beat schedules it (the nightly backup and
     purge, the rate and tracking refreshes...), the security role hears of it by email."""
-    from privacy.security import alert_job_failed, is_scheduled_job
-
     name = getattr(sender, "name", "") or ""
     headers = getattr(getattr(sender, "request", None), "headers", None) or {}
-    if not (headers.get("periodic_task_name") or is_scheduled_job(name)):
+    if not (headers.get("periodic_task_name") or security.is_scheduled_job(name)):
         return
-    alert_job_failed(task_name=name, task_id=task_id or "", error=type(exception).__name__)
+    security.alert_job_failed(task_name=name, task_id=task_id or "", error=type(exception).__name__)
 
 
 def on_setting_changed(sender: Any, setting: str = "", **kwargs: Any) -> None:
     """django-encrypted-model-fields reads its keys once at import: follow a change (tests, rotation)."""
     if setting == "FIELD_ENCRYPTION_KEY":
-        from encrypted_model_fields import fields
-
         fields.CRYPTER = fields.get_crypter()
 
 
 def connect() -> None:
-    from allauth.account.signals import email_confirmed
-    from allauth.mfa.signals import authentication_failed
-    from axes.signals import user_locked_out
-    from celery.signals import task_failure
-    from django.contrib.auth.signals import user_logged_in, user_login_failed
-    from django.core.signals import setting_changed
-
     user_login_failed.connect(on_login_failed, dispatch_uid="privacy.login_failed")
     user_locked_out.connect(on_locked_out, dispatch_uid="privacy.locked_out")
     user_logged_in.connect(on_logged_in, dispatch_uid="privacy.logged_in")

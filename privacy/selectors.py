@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from privacy import registry
-from privacy.models import DataExport, Disclosure, PolicyVersion
+from audit import registry
+from audit.models import Disclosure
+from privacy.models import DataExport, PolicyVersion
 from privacy.services import policies
 from privacy.services.exports import export_value
 
@@ -78,8 +79,6 @@ def _shown(row: Any, name: str) -> Any:
 
 def disclosures_of(*, user: Any, merchant: Any) -> QuerySet[Disclosure]:
     """Disclosures about the person, or about their company, newest first."""
-    from django.db.models import Q
-
     return Disclosure.objects.filter(Q(user=user) | Q(merchant=merchant)).select_related("order").order_by("-at", "-pk")
 
 

@@ -3,47 +3,38 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
+
+from privacy.services import alerts, backups, exports, incidents, retention
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def build_export(export_id: int) -> str:
     """Build a member's data export and email the link (no-op once built)."""
-    from privacy.services.exports import build
-
-    return build(export_id=export_id).status
+    return exports.build(export_id=export_id).status
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_security_alert(alert_id: int) -> int:
     """Email an alert to the security role (no-op once sent)."""
-    from privacy.services.alerts import send_alert
-
-    return send_alert(alert_id=alert_id)
+    return alerts.send_alert(alert_id=alert_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_incident(incident_id: int) -> int:
     """Email the incident notice to the affected merchants' owners (no-op once sent)."""
-    from privacy.services.incidents import notify_affected
-
-    return notify_affected(incident_id=incident_id)
+    return incidents.notify_affected(incident_id=incident_id)
 
 
 @shared_task(acks_late=True)
 def purge_expired() -> dict[str, int]:
     """Nightly: delete or anonymise what the personal-data registry says has expired."""
-    from privacy.services.retention import purge_expired as purge
-
-    return purge()
+    return retention.purge_expired()
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def nightly_backup() -> str:
     """Nightly: write an encrypted backup and keep only the configured number of them."""
-    from django.conf import settings
-
-    from privacy.services.backups import prune_backups, write_backup
-
-    path = write_backup()
-    prune_backups(keep=settings.BACKUP_KEEP)
+    path = backups.write_backup()
+    backups.prune_backups(keep=settings.BACKUP_KEEP)
     return path.name

@@ -21,13 +21,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from audit.access_log import record_staff_accesses
+from audit.admin_tools import PersonalDataAdminMixin
+from audit.models import StaffAccess
 from orders.models import Order
 from portal.admin_tools import HistoryInline, ReadOnlyAdmin
 from portal.http import client_ip
 from portal.uploads import private_file_response
-from privacy.admin import PersonalDataAdminMixin
-from privacy.models import StaffAccess
-from privacy.services.access_log import record_staff_accesses
 from shipping import documents, masking, selectors, services
 from shipping.models import Consignee, ConsigneeItem, Shipment, ShipmentEvent
 

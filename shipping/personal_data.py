@@ -1,4 +1,4 @@
-"""Shipping's personal data, declared for the privacy features (see privacy/registry.py).
+"""Shipping's personal data, declared for the privacy features (see audit/registry.py).
 
 Consignees are the merchant's customers: kept while their parcel travels, then erased (names, phones,
 addresses, and the slips and labels that print them) once the retention time after delivery is over,
@@ -15,8 +15,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import COMPANY, PersonalData, blank_fields, register
 from orders.models import Order, OrderEvent
-from privacy.registry import COMPANY, PersonalData, blank_fields, register
 from shipping.models import Consignee, Shipment
 
 ERASED_FIELDS = ("name", "phone", "email", "address_line1", "address_line2", "city", "postal_code")

@@ -176,7 +176,7 @@ def start_payment(
 
 
 def _record_disclosure(*, order: Order, user: Any, provider: str) -> None:
-    from privacy.services.disclosures import Recipient, record_disclosure
+    from audit.disclosures import Recipient, record_disclosure
 
     name, categories = DISCLOSED_TO[provider]
     record_disclosure(

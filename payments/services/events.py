@@ -48,7 +48,7 @@ def verify_event(*, provider: str, body: bytes, headers: Mapping[str, str], quer
 
 def record_invalid_event(*, provider: str, request: Any) -> None:
     """A forged, stale or malformed event: a security event, and nothing else written."""
-    from privacy.security import record_event
+    from audit.security import record_event
 
     record_event("webhook_invalid", request, provider=provider)
 

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "encrypted_model_fields",
     "django_countries",
+    "audit",
     "merchants",
     "orders",
     "payments",
@@ -268,7 +269,7 @@ AXES_CLIENT_IP_CALLABLE = "portal.http.address_behind_proxies"
 # Never store what was typed in the sign-in forms beyond the account name (staff codes, allauth's field).
 AXES_SENSITIVE_PARAMETERS = ["password", "code", "login", "csrfmiddlewaretoken"]
 # django-axes names the client in its log lines: keyed hashes only, never an email or an address.
-AXES_CLIENT_STR_CALLABLE = "privacy.security.axes_client_str"
+AXES_CLIENT_STR_CALLABLE = "audit.security.axes_client_str"
 
 # Merchant accounts (django-allauth): email as login, verified before anything else.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -15,8 +15,8 @@ from portal.settings.base import BASE_DIR, PRODUCTION, STORE_NAME, VAR_DIR, env
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
-    # Private files encrypted at rest (privacy/storage.py); served only by access-checked views.
-    "default": {"BACKEND": "privacy.storage.EncryptedFileSystemStorage"},
+    # Private files encrypted at rest (audit/storage.py); served only by access-checked views.
+    "default": {"BACKEND": "audit.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True

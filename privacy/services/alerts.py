@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.emails import send_templated_email
+from portal.roles import staff_with_role
 from privacy.models import SecurityAlert
-from privacy.security import security_team
+
+
+def security_team() -> list[Any]:
+    """Active staff in the security role (the people alerts go to)."""
+    return list(staff_with_role("security"))
 
 
 def send_alert(*, alert_id: int) -> int:
     """Email one alert to every member of the security role, each in their language (once)."""
-    from portal.emails import send_templated_email
-
     with transaction.atomic():
         alert = SecurityAlert.objects.select_for_update().get(pk=alert_id)
         if alert.sent_at is not None:
@@ -23,7 +29,7 @@ def send_alert(*, alert_id: int) -> int:
             send_templated_email(
                 to=[person.email],
                 template="privacy/email/security_alert",
-                context={"alert": alert, "events_url": reverse("admin:privacy_securityevent_changelist")},
+                context={"alert": alert, "events_url": reverse("admin:audit_securityevent_changelist")},
                 language=person.language,
             )
         alert.recipients = len(team)

@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import connection
 
-from privacy.crypto import backup_crypter
-from privacy.security import Kind, record_event
+from audit.crypto import backup_crypter
+from audit.security import Kind, record_event
 from privacy.services.erasure import reapply_journaled_erasures
 from privacy.services.errors import BackupError
 
@@ -108,8 +109,6 @@ def _encrypt_to(source: Path, target: Path) -> None:
 
 
 def _decrypt_chunks(source: Path) -> Iterator[bytes]:
-    from cryptography.fernet import InvalidToken
-
     crypter = backup_crypter()
     with source.open("rb") as handle:
         if handle.read(len(MAGIC)) != MAGIC:

@@ -22,9 +22,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from privacy import registry
+from audit import registry
+from audit.security import Kind, record_event
+from merchants.models import Membership
+from portal.emails import send_templated_email
 from privacy.models import ErasureRequest
-from privacy.security import Kind, record_event
 from privacy.services.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 
 logger = logging.getLogger(__name__)
@@ -186,8 +188,6 @@ def reapply_journaled_erasures() -> list[int]:
 
 def companies_left_alone(user: Any) -> list[int]:
     """The merchant companies of which `user` is the only member: their data goes with the user's."""
-    from merchants.models import Membership
-
     mine = Membership.objects.filter(user=user).values("merchant_id")
     shared = Membership.objects.filter(merchant_id__in=mine).exclude(user=user).values("merchant_id")
     return list(
@@ -196,8 +196,6 @@ def companies_left_alone(user: Any) -> list[int]:
 
 
 def _report(erasure: ErasureRequest, *, email: str) -> None:
-    from portal.emails import send_templated_email
-
     kept = []
     for label, item in erasure.outcome.items():
         meta = apps.get_model(label)._meta

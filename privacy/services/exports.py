@@ -21,11 +21,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit import registry
+from audit.crypto import field_crypter
+from audit.security import Kind, record_event
+from portal.emails import send_templated_email
 from portal.spreadsheets import csv_dict_writer
-from privacy import registry
-from privacy.crypto import field_crypter
+from privacy import tasks
 from privacy.models import DataExport
-from privacy.security import Kind, record_event
 from privacy.services.errors import ExportLinkExpired, ExportPending
 
 SIGNING_SALT = "privacy.export-link"
@@ -89,14 +91,12 @@ def build_zip(*, user: Any) -> bytes:
 
 def request_export(*, user: Any, request: Any = None) -> DataExport:
     """Queue an export of the member's data (one at a time); a job builds it and emails the link."""
-    from privacy.tasks import build_export
-
     with transaction.atomic():
         if DataExport.objects.select_for_update().filter(user=user, status=DataExport.Status.PENDING).exists():
             raise ExportPending()
         export = DataExport.objects.create(user=user)
         record_event(Kind.EXPORT_REQUESTED, request, user=user, export_id=export.pk)
-        build_export.delay_on_commit(export.pk)
+        tasks.build_export.delay_on_commit(export.pk)
     return export
 
 
@@ -136,8 +136,6 @@ def download_url(export: DataExport) -> str:
 
 
 def _email_link(export: DataExport) -> None:
-    from portal.emails import send_templated_email
-
     send_templated_email(
         to=[export.user.email],
         template="privacy/email/export_ready",

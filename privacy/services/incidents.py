@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Membership
+from portal.emails import send_templated_email
 from privacy.models import Incident, IncidentEvent
 from privacy.services.errors import IllegalTransition, PrivacyError
 
@@ -81,8 +82,6 @@ def notify_affected(*, incident_id: int) -> int:
 
 
 def _send_notices(incident: Incident) -> int:
-    from portal.emails import send_templated_email
-
     owners = (
         Membership.objects.filter(merchant__in=incident.affected_merchants.all(), role=Membership.Role.OWNER)
         .select_related("user", "merchant")

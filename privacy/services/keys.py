@@ -10,15 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import InvalidToken, MultiFernet
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
-from privacy.crypto import field_crypter, under_first_key
+from audit import storage
+from audit.crypto import field_crypter, under_first_key
+from audit.registry import encrypted_fields
+from audit.security import Kind, record_event
+from privacy import mfa
 from privacy.models import DataExport
-from privacy.registry import encrypted_fields
-from privacy.security import Kind, record_event
 
 BATCH = 500
 
@@ -33,7 +36,7 @@ class RotationReport:
     exports: int = 0
     #: members' second-factor secrets (allauth MFA) rewritten under the new key, or encrypted if stored in clear
     second_factors: int = 0
-    #: private files (privacy.storage) rewritten under the new key
+    #: private files (audit.storage) rewritten under the new key
     files: int = 0
 
     @property
@@ -136,11 +139,7 @@ def _rotate_exports(crypter: MultiFernet, *, dry_run: bool) -> int:
 def _rotate_second_factors(*, dry_run: bool) -> int:
     """Members' TOTP keys and recovery-code seeds (privacy.mfa): rewritten under the key derived from the first
     field key, and encrypted if still stored in clear, so that the old key can go without locking anyone out."""
-    from allauth.mfa.models import Authenticator
-
-    from privacy.mfa import CONTEXT, PREFIX, MFAAdapter
-
-    adapter = MFAAdapter()
+    adapter = mfa.MFAAdapter()
     count = 0
     for authenticator in Authenticator.objects.iterator():
         data = dict(authenticator.data or {})
@@ -149,7 +148,9 @@ def _rotate_second_factors(*, dry_run: bool) -> int:
             value = data.get(name)
             if not isinstance(value, str) or not value:
                 continue
-            if value.startswith(PREFIX) and under_first_key(value.removeprefix(PREFIX).encode(), context=CONTEXT):
+            if value.startswith(mfa.PREFIX) and under_first_key(
+                value.removeprefix(mfa.PREFIX).encode(), context=mfa.CONTEXT
+            ):
                 continue
             data[name] = adapter.encrypt(adapter.decrypt(value))
             changed = True
@@ -161,17 +162,15 @@ def _rotate_second_factors(*, dry_run: bool) -> int:
 
 
 def _rotate_files(*, dry_run: bool) -> int:
-    """Private files encrypted by privacy.storage: rewritten under the key derived from the first field key."""
-    from privacy.storage import CONTEXT, MAGIC, decrypt_bytes, encrypt_bytes
-
+    """Private files encrypted by audit.storage: rewritten under the key derived from the first field key."""
     count = 0
     for path in sorted(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*")):
         if not path.is_file():
             continue
         raw = path.read_bytes()
-        if not raw.startswith(MAGIC) or under_first_key(raw[len(MAGIC) :], context=CONTEXT):
+        if not raw.startswith(storage.MAGIC) or under_first_key(raw[len(storage.MAGIC) :], context=storage.CONTEXT):
             continue  # written before encryption, encrypted on its own (data exports), or under the new key
         if not dry_run:
-            path.write_bytes(encrypt_bytes(decrypt_bytes(raw)))
+            path.write_bytes(storage.encrypt_bytes(storage.decrypt_bytes(raw)))
         count += 1
     return count

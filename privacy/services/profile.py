@@ -9,9 +9,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from audit.models import SecurityEvent
+from audit.security import Kind, record_event
 from merchants.models import Application, Merchant
-from privacy.models import SecurityEvent
-from privacy.security import Kind, record_event
 
 
 def update_profile(*, user: Any, full_name: str, language: str) -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from privacy import registry
-from privacy.security import Kind, record_event
+from audit import registry
+from audit.security import Kind, record_event
 
 logger = logging.getLogger(__name__)
 

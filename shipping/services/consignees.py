@@ -14,8 +14,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from audit.crypto import keyed_hash
 from orders.models import Order, OrderLine
-from privacy.crypto import keyed_hash
 from shipping import addresses
 from shipping.models import Consignee, ConsigneeItem, Shipment, ShippingPlan
 from shipping.services.errors import ConsigneesLocked, NotWhiteLabel, ShippingError

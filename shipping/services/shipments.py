@@ -350,8 +350,8 @@ def _record_carrier_disclosure(shipment: Shipment, carrier: Carrier) -> None:
     """The consignee's name, phone and address went to an outside carrier: one entry in the privacy ledger."""
     if not carrier.third_party:
         return  # the in-house courier is us: nothing left the company
-    from privacy.models import Disclosure
-    from privacy.services.disclosures import record_disclosure
+    from audit.disclosures import record_disclosure
+    from audit.models import Disclosure
 
     record_disclosure(
         recipient=Disclosure.Recipient.CARRIER,

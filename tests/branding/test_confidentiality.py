@@ -172,8 +172,8 @@ def test_a_member_without_the_second_factor_their_company_requires_cannot_open_f
 
 
 def test_the_privacy_registry_knows_the_addresses_in_the_branding_history():
+    from audit.registry import entry_for
     from branding.models import Comment, RequestEvent
-    from privacy.registry import entry_for
 
     assert entry_for(RequestEvent).masked_fields() == ("ip_address",)
     assert entry_for(Comment).export_fields == ("body", "at")

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
+from audit.models import StaffAccess
 from merchants import services
 from merchants.models import Application, ApplicationEvent, Membership
-from privacy.models import StaffAccess
 from tests.factories import MerchantFactory, UserFactory
 from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory, verified_user
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from audit.models import StaffAccess
 from payments.models import BankTransfer, PaymentAction, PaymentMethod, PaymentMethodChange, Reconciliation, Refund
-from privacy.models import StaffAccess
 from tests.branding.helpers import png
 from tests.payments.conftest import place
 

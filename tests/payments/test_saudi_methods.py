@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from audit.models import Disclosure, SecurityEvent
 from orders.models import Order
 from payments.models import Payment, PaymentAction, PaymentAttempt, ProviderEvent, Refund
 from payments.selectors import PaymentState, payment_summary
 from payments.services import eligibility_for, request_refund
-from privacy.models import Disclosure, SecurityEvent
 from tests.factories import MembershipFactory
 from tests.merchants.factories import ApplicationFactory
 from tests.payments.conftest import MOYASAR_WEBHOOK_SECRET, TABBY_WEBHOOK_SECRET, place

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs
 import pytest
 from django.urls import reverse
 
+from audit.models import SecurityEvent
 from orders.models import Invoice, Order
 from orders.money import Money, to_minor_units
 from payments.models import Payment, PaymentAction, PaymentAttempt, ProviderEvent, Refund
 from payments.selectors import PaymentState, payment_summary
 from payments.services import start_payment
-from privacy.models import SecurityEvent
 from tests.payments.conftest import (
     parse_csp,
     pay_intent,
@@ -72,7 +72,7 @@ def test_the_payment_intent_has_the_eligible_types_the_smallest_unit_an_idempote
 
 
 def test_opening_a_stripe_payment_is_in_the_disclosure_ledger_with_what_stripe_receives(order):
-    from privacy.models import Disclosure
+    from audit.models import Disclosure
 
     start(order)
     disclosure = Disclosure.objects.get(order=order)

@@ -11,8 +11,8 @@ import jwt
 import pytest
 from django.urls import reverse
 
+from audit.models import SecurityEvent
 from payments.models import ProviderEvent
-from privacy.models import SecurityEvent
 from tests.payments.conftest import (
     MOYASAR_WEBHOOK_SECRET,
     TABBY_WEBHOOK_SECRET,

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.test import Client
 
+from audit.disclosures import Category, Recipient, record_disclosure
 from merchants.models import Application, ApplicationDocument, Invitation, Membership
 from orders.services.carts import cart_for, checkout, set_quantity
-from privacy.services.disclosures import Category, Recipient, record_disclosure
 from tests.factories import MerchantFactory
 from tests.merchants.factories import ApplicationFactory, verified_user
 from tests.orders.factories import ProductFactory

@@ -77,8 +77,8 @@ def round_trip(tmp_path: Path, settings) -> None:
 
     call_command("restore", str(path), "--yes", stdout=out)
     after = snapshot()
-    after.pop("privacy.SecurityEvent")
-    before.pop("privacy.SecurityEvent")
+    after.pop("audit.SecurityEvent")
+    before.pop("audit.SecurityEvent")
     assert after == before
     assert private_files() == files_before
     assert ApplicationDocument.objects.get().file.read() == b"%PDF-1.4 company registration"
@@ -91,7 +91,7 @@ import json
 from django.db import connection
 from tests.privacy.test_backups import private_files, snapshot
 rows = snapshot()
-rows.pop("privacy.SecurityEvent")
+rows.pop("audit.SecurityEvent")
 print(json.dumps({
     "vendor": connection.vendor,
     "rows": {label: repr(values) for label, values in rows.items()},

@@ -14,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.disclosures import record_disclosure
+from audit.models import Disclosure, SecurityEvent
 from merchants.models import Membership
-from privacy.models import ConsentChange, DataExport, Disclosure, ErasureRequest, SecurityEvent
+from privacy.models import ConsentChange, DataExport, ErasureRequest
 from privacy.services import consents
-from privacy.services.disclosures import record_disclosure
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import SecurityEvent
 from merchants.models import Application, Membership, MerchantSettingChange
-from privacy.models import SecurityEvent
 from tests.factories import PASSWORD, MembershipFactory
 from tests.merchants.factories import ApplicationFactory
 

@@ -21,18 +21,19 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from audit import registry
+from audit.crypto import field_crypter
+from audit.models import SecurityEvent
 from merchants.models import ApplicationDocument, Membership, User
 from orders.models import Order
-from privacy import registry
-from privacy.crypto import field_crypter
-from privacy.models import DataExport, ErasureRequest, SecurityEvent
+from privacy.models import DataExport, ErasureRequest
 from privacy.services.exports import export_value
 from tests.privacy.helpers import EMAIL, FULL_NAME, SENTINELS, member_with_data
 
 pytestmark = pytest.mark.django_db
 
 #: records that the export itself writes or touches after it was built (its own row, its events, the session)
-WRITTEN_BY_THE_EXPORT = {"privacy.dataexport", "privacy.securityevent", "sessions.session"}
+WRITTEN_BY_THE_EXPORT = {"privacy.dataexport", "audit.securityevent", "sessions.session"}
 
 
 def download_export(member, django_capture_on_commit_callbacks) -> dict:
@@ -75,7 +76,7 @@ def test_the_export_holds_every_registered_field_of_every_row_about_the_member(d
         "merchants.user",
         "merchants.application",
         "merchants.merchant",
-        "privacy.disclosure",
+        "audit.disclosure",
         "account.emailaddress",
     ):
         assert label in sections

@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from audit.crypto import field_keys
+from audit.registry import encrypted_fields
 from merchants.models import Application, User
-from privacy.crypto import field_keys
-from privacy.registry import encrypted_fields
 from privacy.services.keys import _models
 from tests.merchants.factories import ApplicationFactory
 from tests.privacy.test_backups import manage, migrated_sqlite, sqlite_portal  # noqa: F401 - a fixture

@@ -93,7 +93,7 @@ def test_the_sensitive_flows_write_no_secret_and_no_personal_data_to_any_log(
     with time_machine.travel(timezone.now() + timedelta(seconds=30)):  # after the throttle's pause
         assert staff.post(reverse("admin:login_verify"), {"code": creds.backup_codes[0]}).status_code == 302
     sessions.append(staff.cookies["sessionid"].value)
-    staff.get(reverse("admin:privacy_securityevent_changelist"))  # denied: the designer role does not see it
+    staff.get(reverse("admin:audit_securityevent_changelist"))  # denied: the designer role does not see it
 
     everything = "\n".join(captured.lines)
     assert "security_event" in everything, "the flows above were logged"

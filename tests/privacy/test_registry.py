@@ -4,8 +4,8 @@ import pytest
 from django.apps import apps
 from encrypted_model_fields.fields import EncryptedMixin
 
+from audit import registry
 from merchants.models import Application, User
-from privacy import registry
 from tests.merchants.factories import ApplicationFactory
 
 

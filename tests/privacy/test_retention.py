@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from audit import registry
+from audit.models import SecurityEvent
 from merchants.models import Application, Invitation, User
-from privacy import registry
-from privacy.models import DataExport, SecurityEvent
+from privacy.models import DataExport
 from privacy.schedules import ensure_schedules
 from privacy.services.retention import purge_expired
 from privacy.tasks import purge_expired as purge_task

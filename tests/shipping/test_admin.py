@@ -10,8 +10,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from pypdf import PdfReader
 
+from audit.models import StaffAccess
 from orders import services as order_services
-from privacy.models import StaffAccess
 from shipping import services
 from shipping.models import Consignee, Shipment
 from tests.shipping.helpers import bare_shipment, brand_kit, white_label_order, with_consignees

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from audit.models import Disclosure
 from portal.staff import create_staff_member
-from privacy.models import Disclosure
 from shipping.models import Shipment
 from shipping.services import start_white_label_shipping
 from tests.shipping.test_jobs import paid

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from audit import registry
 from orders import services as order_services
-from privacy import registry
 from privacy.services.retention import purge_expired
 from shipping import services
 from shipping.models import Consignee

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from privacy.crypto import field_keys
+from audit.crypto import field_keys
 from privacy.services.keys import rotate
 
 

@@ -7,7 +7,7 @@ encrypted field that is missing here.
 
 An app's `personal_data.py` looks like this::
 
-    from privacy.registry import PersonalData, blank_fields, register
+    from audit.registry import PersonalData, blank_fields, register
 
     register(
         PersonalData(
@@ -23,7 +23,7 @@ An app's `personal_data.py` looks like this::
         )
     )
 
-`privacy.apps.PrivacyConfig.ready()` imports every app's `personal_data` module (like the admin's
+`audit.apps.AuditConfig.ready()` imports every app's `personal_data` module (like the admin's
 autodiscovery), so declaring is enough.
 """
 
@@ -36,6 +36,7 @@ from typing import Any
 
 from django.db.models import Field, Model, QuerySet
 from django.utils.module_loading import autodiscover_modules
+from encrypted_model_fields.fields import EncryptedMixin
 
 #: What `purge_expired` does with an expired row.
 DELETE = "delete"
@@ -139,8 +140,6 @@ def is_registered(model: type[Model]) -> bool:
 
 def encrypted_fields(model: type[Model]) -> list[Field]:
     """The model's fields stored encrypted (django-encrypted-model-fields)."""
-    from encrypted_model_fields.fields import EncryptedMixin
-
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
 
 

@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
+from audit.models import Disclosure
 from merchants.models import Membership
 from portal.emails import send_templated_email
-from privacy.models import Disclosure
 from tests.factories import MembershipFactory
 from tests.merchants.factories import verified_user
 

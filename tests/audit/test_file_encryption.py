@@ -1,4 +1,4 @@
-"""Private files are encrypted at rest (privacy/storage.py): nothing readable on disk, everything readable
+"""Private files are encrypted at rest (audit/storage.py): nothing readable on disk, everything readable
 through the storage, and key rotation moves them to the new key."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from privacy.crypto import field_keys
-from privacy.storage import MAGIC, EncryptedFileSystemStorage
+from audit.crypto import field_keys
+from audit.storage import MAGIC, EncryptedFileSystemStorage
 
 SECRET_TEXT = b"%PDF-1.7 Amina Haddad, 12 Olaya Street, Riyadh"
 

@@ -18,7 +18,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
-from privacy.crypto import derived_crypter
+from audit.crypto import derived_crypter
 
 MAGIC = b"PORTAL-ENC1\n"
 CONTEXT = b"portal.private-files"

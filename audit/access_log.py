@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from privacy.models import StaffAccess
+from audit.models import StaffAccess
 
 
 def record_staff_access(

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from email.utils import parseaddr
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from privacy.models import Disclosure
+from audit.models import Disclosure
 
 Recipient = Disclosure.Recipient
 Category = Disclosure.Category
@@ -49,9 +51,6 @@ def record_emails_sent(*, to: Iterable[str], purpose: str, service: str) -> list
     """Record that one email went through the outside email service `service` to these addresses: one
     disclosure for each member among them (found by their login or any other address of theirs, such as a new
     one being verified). Called by the email backend (portal.mail) for every message it sends."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
     addresses = {parseaddr(address)[1].lower() for address in to} - {""}
     if not addresses:
         return []

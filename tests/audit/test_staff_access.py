@@ -6,10 +6,10 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from audit import registry
+from audit.admin_tools import MASK, PersonalDataAdminMixin
+from audit.models import StaffAccess
 from merchants.models import Application
-from privacy import registry
-from privacy.admin import MASK, PersonalDataAdminMixin
-from privacy.models import StaffAccess
 from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,22 +79,20 @@ def test_the_security_role_searches_the_access_log_by_staff_and_record(staff_cli
         reverse("admin:merchants_application_change", args=[application.pk])
     )
     security = staff_client("security")
-    response = security.get(reverse("admin:privacy_staffaccess_changelist"), {"q": "curious.reviewer"})
+    response = security.get(reverse("admin:audit_staffaccess_changelist"), {"q": "curious.reviewer"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "curious.reviewer@store.test" in page and "merchants.application" in page
 
 
 def test_other_roles_cannot_read_the_access_log(staff_client):
-    assert staff_client("designer").get(reverse("admin:privacy_staffaccess_changelist")).status_code == 403
+    assert staff_client("designer").get(reverse("admin:audit_staffaccess_changelist")).status_code == 403
 
 
 def test_the_access_log_cannot_be_edited_even_by_security(staff_client):
     StaffAccess.objects.create(staff=staff_client("reviewer").staff_user, model="merchants.user", action="view")
     security = staff_client("security")
     entry = StaffAccess.objects.get()
-    assert (
-        security.post(reverse("admin:privacy_staffaccess_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
-    )
+    assert security.post(reverse("admin:audit_staffaccess_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     assert StaffAccess.objects.count() == 1
     assert Application.objects.count() == 0

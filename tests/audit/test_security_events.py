@@ -9,9 +9,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import SecurityEvent
+from audit.security import record_event
 from portal.staff import create_staff_member
-from privacy.models import SecurityAlert, SecurityEvent
-from privacy.security import record_event
+from privacy.models import SecurityAlert
 from tests.factories import PASSWORD
 from tests.merchants.factories import verified_user
 
@@ -22,13 +23,13 @@ EMAIL = "watched.member@example.test"
 
 def test_a_failed_sign_in_is_recorded_with_a_keyed_hash_and_logged_without_the_email(client, caplog):
     user = verified_user(EMAIL)
-    with caplog.at_level(logging.INFO, logger="privacy.security"):
+    with caplog.at_level(logging.INFO, logger="audit.security"):
         client.post(reverse("account_login"), {"login": EMAIL, "password": "wrong password 123"})
     event = SecurityEvent.objects.get(kind="login_failed")
     assert event.user == user
     assert event.ip_address == "127.0.0.1"
     assert event.username_hash and EMAIL not in event.username_hash
-    line = next(r for r in caplog.records if r.name == "privacy.security")
+    line = next(r for r in caplog.records if r.name == "audit.security")
     assert line.levelname == "WARNING"
     assert line.security["event"] == "login_failed"
     assert EMAIL not in line.getMessage() and "127.0.0.1" not in line.getMessage()
@@ -101,7 +102,7 @@ def test_failed_staff_codes_are_recorded_as_code_failures(client):
 
 def test_a_permission_denial_is_recorded_with_the_route_not_the_path(staff_client):
     designer = staff_client("designer")
-    response = designer.get(reverse("admin:privacy_securityevent_changelist"))
+    response = designer.get(reverse("admin:audit_securityevent_changelist"))
     assert response.status_code == 403
     event = SecurityEvent.objects.get(kind="permission_denied")
     assert event.user == designer.staff_user
@@ -121,7 +122,7 @@ def test_payments_can_record_an_invalid_webhook_signature():
 def test_the_security_role_reads_events_and_other_roles_cannot(staff_client):
     record_event("login_failed", username="x@example.test", ip_address="198.51.100.7")
     security = staff_client("security")
-    response = security.get(reverse("admin:privacy_securityevent_changelist"), {"q": "198.51.100.7"})
+    response = security.get(reverse("admin:audit_securityevent_changelist"), {"q": "198.51.100.7"})
     assert response.status_code == 200
     assert "198.51.100.7" in response.content.decode()
 
