@@ -111,6 +111,9 @@ class Merchant(models.Model):
         verbose_name = _("merchant")
         verbose_name_plural = _("merchants")
         ordering = ("code",)
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["active", "suspended"]), name="merchant_status_known")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.trade_name or self.legal_name}"
@@ -197,6 +200,12 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ("submitted_at", "pk")
         permissions = [("decide_application", "Can approve, reject or question applications")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "submitted", "needs_info", "approved", "rejected"]),
+                name="application_status_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.trade_name or self.legal_name}"

@@ -23,9 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy import registry
+from privacy.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 from privacy.models import ErasureRequest
 from privacy.security import Kind, record_event
-from privacy.services.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from django.utils import timezone, translation
 
 from privacy import registry
 from privacy.crypto import field_crypter
+from privacy.errors import ExportLinkExpired, ExportPending
 from privacy.models import DataExport
 from privacy.security import Kind, record_event
-from privacy.services.errors import ExportLinkExpired, ExportPending
 
 SIGNING_SALT = "privacy.export-link"
 EXPORT_FOLDER = "privacy/exports"

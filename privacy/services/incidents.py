@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Membership
+from privacy.errors import IllegalTransition, PrivacyError
 from privacy.models import Incident, IncidentEvent
-from privacy.services.errors import IllegalTransition, PrivacyError
 
 Status = Incident.Status
 

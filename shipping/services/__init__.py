@@ -4,6 +4,6 @@
 `notices`: the emails; `errors`: what can go wrong, with stable codes.
 """
 
+from shipping.errors import *  # noqa: F403
 from shipping.services.consignees import *  # noqa: F403
-from shipping.services.errors import *  # noqa: F403
 from shipping.services.shipments import *  # noqa: F403

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from orders.models import Order, OrderLine
 from privacy.crypto import keyed_hash
 from shipping import addresses
+from shipping.errors import ConsigneesLocked, NotWhiteLabel, ShippingError
 from shipping.models import Consignee, ConsigneeItem, Shipment, ShippingPlan
-from shipping.services.errors import ConsigneesLocked, NotWhiteLabel, ShippingError
 
 __all__ = [
     "CSV_COLUMNS",

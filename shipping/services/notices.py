@@ -17,8 +17,8 @@ from portal.roles import staff_with_role
 from privacy.models import Disclosure
 from privacy.services.disclosures import record_disclosure
 from shipping import leak_guard
+from shipping.errors import NoticeWithheld
 from shipping.models import Shipment
-from shipping.services.errors import NoticeWithheld
 
 logger = logging.getLogger(__name__)
 

@@ -29,9 +29,7 @@ from portal.uploads import PDF, private_name
 from shipping import documents, leak_guard
 from shipping.carriers import Carrier, CarrierError, CarrierRejected, Parcel, carrier_for
 from shipping.carriers.in_house import InHouseCourier
-from shipping.models import Consignee, Shipment, ShipmentEvent, ShippingPlan
-from shipping.services import notices
-from shipping.services.errors import (
+from shipping.errors import (
     BookingStillLive,
     CarrierFailed,
     IllegalTransition,
@@ -44,6 +42,8 @@ from shipping.services.errors import (
     TrackingFailed,
     TrackingNumberNeeded,
 )
+from shipping.models import Consignee, Shipment, ShipmentEvent, ShippingPlan
+from shipping.services import notices
 
 __all__ = [
     "ACTIVE",

@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from merchants.models import Membership
+from privacy.errors import IllegalTransition
 from privacy.models import Incident
 from privacy.services import incidents
-from privacy.services.errors import IllegalTransition
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
