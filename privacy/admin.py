@@ -463,6 +463,8 @@ class IncidentAdmin(admin.ModelAdmin):
         original = context.get("original")
         if original is not None:
             context["next_steps"] = [
-                (to, INCIDENT_STEPS[to][0]) for to in incidents.TRANSITIONS[original.status] if to in INCIDENT_STEPS
+                (to, INCIDENT_STEPS[to][0])
+                for to in incidents.INCIDENT.allowed(original.status)
+                if to in INCIDENT_STEPS
             ]
         return super().render_change_form(request, context, *args, **kwargs)

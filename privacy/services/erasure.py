@@ -22,6 +22,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from merchants.models import Membership
+from portal import state
+from portal.emails import send_templated_email
 from privacy import registry
 from privacy.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 from privacy.models import ErasureRequest
@@ -40,6 +43,15 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
 }
 
+#: The erasure request's life cycle: the one place its status changes. Who decided and when is on the row
+#: itself (`decided_by`, `decided_at`, `decision_note`), and completion is also a security event.
+ERASURE = state.Machine(model=ErasureRequest, transitions=TRANSITIONS, error=IllegalTransition)
+
+
+def lock_erasure(pk: int) -> ErasureRequest:
+    """The erasure request's row, locked for the caller's transaction."""
+    return state.lock(ErasureRequest, pk)
+
 
 def request_erasure(*, user: Any, reason: str = "", request: Any = None) -> ErasureRequest:
     """A member asks for their account and personal data to be erased."""
@@ -54,30 +66,19 @@ def request_erasure(*, user: Any, reason: str = "", request: Any = None) -> Eras
     return erasure
 
 
-def _move(erasure: ErasureRequest, *, to: str, by: Any, note: str) -> ErasureRequest:
-    locked = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
-    if to not in TRANSITIONS[locked.status]:
-        raise IllegalTransition()
-    locked.status = to
-    locked.decided_by = by
-    locked.decided_at = timezone.now()
-    locked.decision_note = note
-    return locked
+def _decision(*, by: Any, note: str) -> dict[str, Any]:
+    return {"decided_by": by, "decided_at": timezone.now(), "decision_note": note}
 
 
 def cancel(*, erasure: ErasureRequest, by: Any) -> ErasureRequest:
     """The member withdraws their request before it is decided."""
-    with transaction.atomic():
-        erasure = _move(erasure, to=Status.CANCELLED, by=by, note="")
-        erasure.save()
-    return erasure
+    return ERASURE.move(erasure.pk, to=Status.CANCELLED, by=by, changes=_decision(by=by, note=""))
 
 
 def reject(*, erasure: ErasureRequest, by: Any, note: str) -> ErasureRequest:
     """The security role refuses (e.g. an unpaid order still open), with the reason the member receives."""
     with transaction.atomic():
-        erasure = _move(erasure, to=Status.REJECTED, by=by, note=note)
-        erasure.save()
+        erasure = ERASURE.move(erasure.pk, to=Status.REJECTED, by=by, note=note, changes=_decision(by=by, note=note))
         user = erasure.user
         transaction.on_commit(lambda: _report(erasure, email=user.email))
     return erasure
@@ -86,12 +87,18 @@ def reject(*, erasure: ErasureRequest, by: Any, note: str) -> ErasureRequest:
 def approve(*, erasure: ErasureRequest, by: Any, note: str = "", request: Any = None) -> ErasureRequest:
     """The security role approves: erase the member now and report the outcome to them."""
     with transaction.atomic():
-        erasure = _move(erasure, to=Status.COMPLETED, by=by, note=note)
+        erasure = lock_erasure(erasure.pk)
+        ERASURE.check(erasure.status, Status.COMPLETED)
         user = get_user_model().objects.select_for_update().get(pk=erasure.user_id)
         email = user.email  # the report goes to the address the member had
-        erasure.reason = ""
-        erasure.outcome = erase_person(user=user)
-        erasure.save()
+        outcome = erase_person(user=user)
+        ERASURE.apply(
+            erasure,
+            to=Status.COMPLETED,
+            by=by,
+            note=note,
+            changes={**_decision(by=by, note=note), "reason": "", "outcome": outcome},
+        )
         record_event(Kind.ERASURE_COMPLETED, request, user=by, erasure_id=erasure.pk, erased_user_id=user.pk)
         # Journaled once committed: a rolled-back erasure must never be replayed by a restore.
         transaction.on_commit(lambda: journal_erasure(user_id=user.pk, joined_at=user.date_joined))
@@ -177,17 +184,14 @@ def reapply_journaled_erasures() -> list[int]:
             if user is None:
                 continue
             erase_person(user=user)
-            ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).update(
-                status=Status.COMPLETED, reason="", decided_at=timezone.now()
-            )
+            for pk in ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).values_list("pk", flat=True):
+                ERASURE.move(pk, to=Status.COMPLETED, changes={"reason": "", "decided_at": timezone.now()})
         erased.append(user.pk)
     return erased
 
 
 def companies_left_alone(user: Any) -> list[int]:
     """The merchant companies of which `user` is the only member: their data goes with the user's."""
-    from merchants.models import Membership
-
     mine = Membership.objects.filter(user=user).values("merchant_id")
     shared = Membership.objects.filter(merchant_id__in=mine).exclude(user=user).values("merchant_id")
     return list(
@@ -196,8 +200,6 @@ def companies_left_alone(user: Any) -> list[int]:
 
 
 def _report(erasure: ErasureRequest, *, email: str) -> None:
-    from portal.emails import send_templated_email
-
     kept = []
     for label, item in erasure.outcome.items():
         meta = apps.get_model(label)._meta

@@ -22,14 +22,32 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from privacy import registry
+from portal import state
+from portal.emails import send_templated_email
+from privacy import registry, tasks
 from privacy.crypto import field_crypter
-from privacy.errors import ExportLinkExpired, ExportPending
+from privacy.errors import ExportLinkExpired, ExportPending, IllegalTransition
 from privacy.models import DataExport
 from privacy.security import Kind, record_event
 
 SIGNING_SALT = "privacy.export-link"
 EXPORT_FOLDER = "privacy/exports"
+Status = DataExport.Status
+
+#: The one table of an export: built once, then expired (by its deadline, an erasure or a purge).
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING: {Status.READY, Status.FAILED, Status.EXPIRED},
+    Status.READY: {Status.EXPIRED},
+    Status.FAILED: {Status.EXPIRED},
+    Status.EXPIRED: set(),
+}
+#: The export's life cycle; its requests and downloads are security events (`privacy.security`).
+EXPORT = state.Machine(model=DataExport, transitions=TRANSITIONS, error=IllegalTransition)
+
+
+def lock_export(pk: int) -> DataExport:
+    """The export's row (with its member, unlocked), locked for the caller's transaction."""
+    return state.lock(DataExport, pk, related=("user",))
 
 
 def export_value(value: Any) -> Any:
@@ -89,14 +107,12 @@ def build_zip(*, user: Any) -> bytes:
 
 def request_export(*, user: Any, request: Any = None) -> DataExport:
     """Queue an export of the member's data (one at a time); a job builds it and emails the link."""
-    from privacy.tasks import build_export
-
     with transaction.atomic():
         if DataExport.objects.select_for_update().filter(user=user, status=DataExport.Status.PENDING).exists():
             raise ExportPending()
         export = DataExport.objects.create(user=user)
         record_event(Kind.EXPORT_REQUESTED, request, user=user, export_id=export.pk)
-        build_export.delay_on_commit(export.pk)
+        tasks.build_export.delay_on_commit(export.pk)
     return export
 
 
@@ -107,7 +123,7 @@ def _path(file_name: str) -> Path:
 def build(*, export_id: int) -> DataExport:
     """Build a pending export, encrypt it to private storage and email the link (does nothing twice)."""
     with transaction.atomic():
-        export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
+        export = lock_export(export_id)
         if export.status != DataExport.Status.PENDING:
             return export
         data = field_crypter().encrypt(build_zip(user=export.user))
@@ -117,12 +133,9 @@ def build(*, export_id: int) -> DataExport:
         path.write_bytes(data)
         path.chmod(0o600)
         now = timezone.now()
-        export.status = DataExport.Status.READY
-        export.file_name = file_name
-        export.size = len(data)
-        export.ready_at = now
-        export.expires_at = now + timedelta(hours=settings.PRIVACY_EXPORT_LINK_HOURS)
-        export.save(update_fields=["status", "file_name", "size", "ready_at", "expires_at"])
+        expires_at = now + timedelta(hours=settings.PRIVACY_EXPORT_LINK_HOURS)
+        changes = {"file_name": file_name, "size": len(data), "ready_at": now, "expires_at": expires_at}
+        EXPORT.apply(export, to=Status.READY, changes=changes)
         transaction.on_commit(lambda: _email_link(export))
     return export
 
@@ -136,8 +149,6 @@ def download_url(export: DataExport) -> str:
 
 
 def _email_link(export: DataExport) -> None:
-    from portal.emails import send_templated_email
-
     send_templated_email(
         to=[export.user.email],
         template="privacy/email/export_ready",
@@ -169,4 +180,9 @@ def expire(export: DataExport) -> None:
     """Delete an export's file and mark it expired (retention purge, erasure)."""
     if export.file_name:
         _path(export.file_name).unlink(missing_ok=True)
-    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, file_name="", size=0)
+    with transaction.atomic():
+        locked = lock_export(export.pk)
+        if locked.status == Status.EXPIRED:
+            DataExport.objects.filter(pk=export.pk).update(file_name="", size=0)
+        else:
+            EXPORT.apply(locked, to=Status.EXPIRED, changes={"file_name": "", "size": 0})
