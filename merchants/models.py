@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -77,8 +78,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 def new_merchant_code() -> str:
     """A short opaque code such as M-7F3KQ: refers to a merchant without naming it."""
-    import secrets
-
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I
     return "M-" + "".join(secrets.choice(alphabet) for _ in range(5))
 

@@ -336,7 +336,7 @@ def accept_invitation(*, token: str, user: Any) -> Membership:
     pk = _invitation_pk(token)
     with transaction.atomic():
         invitation = _check_invitee(
-            Invitation.objects.select_for_update().filter(pk=pk, accepted_at__isnull=True).first(), user
+            Invitation.objects.select_for_update(of=("self",)).filter(pk=pk, accepted_at__isnull=True).first(), user
         )
         membership, _created = Membership.objects.get_or_create(
             user=user, merchant=invitation.merchant, defaults={"role": invitation.role}
@@ -348,7 +348,7 @@ def accept_invitation(*, token: str, user: Any) -> Membership:
 
 def _owners_left(merchant: Merchant, *, without: Membership) -> int:
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(merchant=merchant, role=Membership.Role.OWNER)
         .exclude(pk=without.pk)
         .count()

@@ -58,7 +58,7 @@ def request_erasure(*, user: Any, reason: str = "", request: Any = None) -> Eras
     if user.is_staff:
         raise StaffCannotUseErasure()
     with transaction.atomic():
-        get_user_model().objects.select_for_update().get(pk=user.pk)
+        get_user_model().objects.select_for_update(of=("self",)).get(pk=user.pk)
         if ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).exists():
             raise ErasurePending()
         erasure = ErasureRequest.objects.create(user=user, reason=reason, language=user.language)
@@ -89,7 +89,7 @@ def approve(*, erasure: ErasureRequest, by: Any, note: str = "", request: Any = 
     with transaction.atomic():
         erasure = lock_erasure(erasure.pk)
         ERASURE.check(erasure.status, Status.COMPLETED)
-        user = get_user_model().objects.select_for_update().get(pk=erasure.user_id)
+        user = get_user_model().objects.select_for_update(of=("self",)).get(pk=erasure.user_id)
         email = user.email  # the report goes to the address the member had
         outcome = erase_person(user=user)
         ERASURE.apply(
@@ -177,7 +177,7 @@ def reapply_journaled_erasures() -> list[int]:
     for entry in journaled_erasures():
         with transaction.atomic():
             user = (
-                user_model.objects.select_for_update()
+                user_model.objects.select_for_update(of=("self",))
                 .filter(pk=entry["user_id"], date_joined=entry["joined_at"])
                 .first()
             )

@@ -108,7 +108,11 @@ def build_zip(*, user: Any) -> bytes:
 def request_export(*, user: Any, request: Any = None) -> DataExport:
     """Queue an export of the member's data (one at a time); a job builds it and emails the link."""
     with transaction.atomic():
-        if DataExport.objects.select_for_update().filter(user=user, status=DataExport.Status.PENDING).exists():
+        if (
+            DataExport.objects.select_for_update(of=("self",))
+            .filter(user=user, status=DataExport.Status.PENDING)
+            .exists()
+        ):
             raise ExportPending()
         export = DataExport.objects.create(user=user)
         record_event(Kind.EXPORT_REQUESTED, request, user=user, export_id=export.pk)

@@ -470,7 +470,7 @@ def _fail(shipment: Shipment, *, code: str, message: str, keep: Iterable[str] = 
     changes = {name: getattr(shipment, name) for name in keep}
     changes.update(error_code=code[:32], error=message[:1000], retry_at=None)
     _move(shipment, S.FAILED, source=WORKER, note=message, changes=changes)
-    plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=shipment.order)
+    plan, _created = ShippingPlan.objects.select_for_update(of=("self",)).get_or_create(order=shipment.order)
     _alert_staff(shipment, plan=plan)
     tasks.notify_merchant.delay_on_commit(shipment.order_id)
 
@@ -541,7 +541,7 @@ def _notify_consignee(shipment: Shipment) -> int:
             locked = lock_shipment(shipment.pk)
             locked.error_code, locked.error = exc.code, str(exc)[:1000]
             locked.save(update_fields=["error_code", "error"])
-            plan = ShippingPlan.objects.select_for_update().get(pk=plan.pk)
+            plan = ShippingPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
             _alert_staff(locked, plan=plan, withheld=True)
         return 0
 
