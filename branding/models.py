@@ -17,6 +17,20 @@ KIND_LABELS = {
 }
 
 
+#: every stage a request can be in (`BrandingRequest.Status`), for the database's own check
+REQUEST_STATUSES = (
+    "submitted",
+    "quoted",
+    "in_design",
+    "proof_sent",
+    "changes_requested",
+    "approved",
+    "in_production",
+    "delivered",
+    "cancelled",
+)
+
+
 class BrandingRequest(models.Model):
     """A merchant's commission: logo, packaging, conditioning and/or printing."""
 
@@ -75,6 +89,9 @@ class BrandingRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(quote_price__isnull=True) | models.Q(quote_price__gte=0),
                 name="branding_quote_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=REQUEST_STATUSES), name="branding_request_status_known"
             ),
         ]
         indexes = [models.Index(fields=["merchant", "-created_at"]), models.Index(fields=["status", "deadline"])]
@@ -198,6 +215,9 @@ class RequestEvent(models.Model):
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
         ordering = ("at", "pk")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=REQUEST_STATUSES), name="branding_event_status_known")
+        ]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.status}"

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from branding.services import notices
+
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_event(event_id: int) -> None:
     """Email the other side about a step of a branding request."""
-    from branding.services.notices import send_event_notice
-
-    send_event_notice(event_id=event_id)
+    notices.send_event_notice(event_id=event_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_comment(comment_id: int) -> None:
     """Email the other side about a comment on a branding request."""
-    from branding.services.notices import send_comment_notice
-
-    send_comment_notice(comment_id=comment_id)
+    notices.send_comment_notice(comment_id=comment_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -77,8 +78,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 def new_merchant_code() -> str:
     """A short opaque code such as M-7F3KQ: refers to a merchant without naming it."""
-    import secrets
-
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I
     return "M-" + "".join(secrets.choice(alphabet) for _ in range(5))
 
@@ -111,6 +110,9 @@ class Merchant(models.Model):
         verbose_name = _("merchant")
         verbose_name_plural = _("merchants")
         ordering = ("code",)
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["active", "suspended"]), name="merchant_status_known")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.trade_name or self.legal_name}"
@@ -197,6 +199,12 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ("submitted_at", "pk")
         permissions = [("decide_application", "Can approve, reject or question applications")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "submitted", "needs_info", "approved", "rejected"]),
+                name="application_status_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.trade_name or self.legal_name}"

@@ -10,9 +10,19 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from merchants import emails
+from merchants.errors import (
+    AlreadyMember,
+    DocumentMissing,
+    IllegalTransition,
+    InvitationForAnotherEmail,
+    InvitationInvalid,
+    LastOwner,
+    MerchantsError,
+    OwnApplication,
+    TooManyDocuments,
+)
 from merchants.models import (
     Application,
     ApplicationDocument,
@@ -23,8 +33,40 @@ from merchants.models import (
     MerchantSettingChange,
     new_merchant_code,
 )
-from portal.errors import DomainError
+from portal import state
 from portal.uploads import check_upload, private_name
+
+__all__ = [
+    "APPLICATION",
+    "TRANSITIONS",
+    "AlreadyMember",
+    "DocumentMissing",
+    "IllegalTransition",
+    "InvitationForAnotherEmail",
+    "InvitationInvalid",
+    "LastOwner",
+    "MerchantsError",
+    "OwnApplication",
+    "TooManyDocuments",
+    "accept_invitation",
+    "add_document",
+    "answer_question",
+    "approve_application",
+    "ask_for_information",
+    "change_role",
+    "change_settings",
+    "invitation_token",
+    "invite_member",
+    "lock_application",
+    "lock_merchant",
+    "open_invitation",
+    "reject_application",
+    "remove_document",
+    "remove_member",
+    "save_application",
+    "submit_application",
+    "unused_merchant_code",
+]
 
 Status = Application.Status
 
@@ -63,61 +105,41 @@ COUNTRY_CURRENCY = {
 }
 
 
-class MerchantsError(DomainError):
-    """A refused use case: `code` is stable, `message` is for the person."""
-
-    code = "merchants_error"
-    message: Any = _("This action is not possible.")
-
-
-class IllegalTransition(MerchantsError):
-    code = "illegal_transition"
-    message = _("This application cannot move to that state now.")
-
-
-class OwnApplication(MerchantsError):
-    code = "own_application"
-    message = _("You cannot decide your own application.")
+#: the history entry each move records (back to the queue after a question is an answer, not a submission)
+ACTIONS: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.SUBMITTED): ApplicationEvent.Action.SUBMITTED,
+    (Status.NEEDS_INFO, Status.SUBMITTED): ApplicationEvent.Action.ANSWERED,
+    (Status.SUBMITTED, Status.NEEDS_INFO): ApplicationEvent.Action.ASKED,
+    (Status.SUBMITTED, Status.APPROVED): ApplicationEvent.Action.APPROVED,
+    (Status.NEEDS_INFO, Status.APPROVED): ApplicationEvent.Action.APPROVED,
+    (Status.SUBMITTED, Status.REJECTED): ApplicationEvent.Action.REJECTED,
+    (Status.NEEDS_INFO, Status.REJECTED): ApplicationEvent.Action.REJECTED,
+}
 
 
-class LastOwner(MerchantsError):
-    code = "last_owner"
-    message = _("A company must keep at least one owner.")
+def _record(application: Application, move: state.Move) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        action=ACTIONS[(move.before, move.after)],
+        by=move.by,
+        note=move.note,
+        ip_address=move.ip,
+    )
 
 
-class InvitationInvalid(MerchantsError):
-    code = "invitation_invalid"
-    message = _("This invitation link is not valid or has expired. Ask an owner to invite you again.")
+#: The application's life cycle: the one place its status changes.
+APPLICATION = state.Machine(model=Application, transitions=TRANSITIONS, error=IllegalTransition, record=_record)
 
 
-class InvitationForAnotherEmail(MerchantsError):
-    code = "invitation_other_email"
-    message = _("This invitation was sent to another email address. Sign in with that address to accept it.")
+def lock_merchant(pk: int) -> Merchant:
+    """The merchant's row, locked for the caller's transaction: always the first lock taken (merchant, order,
+    payment attempt, shipment)."""
+    return state.lock(Merchant, pk)
 
 
-class AlreadyMember(MerchantsError):
-    code = "already_member"
-    message = _("This person is already a member of the company.")
-
-
-class DocumentMissing(MerchantsError):
-    code = "document_missing"
-    message = _("Add at least one supporting document before submitting.")
-
-
-class TooManyDocuments(MerchantsError):
-    code = "too_many_documents"
-    message = _("An application can have at most 10 documents.")
-
-
-def _move(application: Application, to: str) -> None:
-    if to not in TRANSITIONS[application.status]:
-        raise IllegalTransition
-    application.status = to
-
-
-def _record(application: Application, action: str, *, by: Any, note: str = "", ip: str | None = None) -> None:
-    ApplicationEvent.objects.create(application=application, action=action, by=by, note=note, ip_address=ip)
+def lock_application(pk: int) -> Application:
+    """The application's row, locked for the caller's transaction."""
+    return state.lock(Application, pk)
 
 
 def save_application(*, applicant: Any, data: dict[str, Any], application: Application | None = None) -> Application:
@@ -153,7 +175,7 @@ def add_document(*, application: Application, upload: UploadedFile) -> Applicati
 def remove_document(*, document: ApplicationDocument) -> None:
     """Take a document off a draft (a wrong file, say), deleting the stored file too."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=document.application_id)
+        application = lock_application(document.application_id)
         if not application.is_editable:
             raise IllegalTransition
         document.delete()
@@ -163,13 +185,11 @@ def remove_document(*, document: ApplicationDocument) -> None:
 def submit_application(*, application: Application, by: Any, ip: str | None = None) -> Application:
     """Send the draft to the review queue."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        _move(application, Status.SUBMITTED)
+        application = lock_application(application.pk)
+        APPLICATION.check(application.status, Status.SUBMITTED)
         if not ApplicationDocument.objects.filter(application=application).exists():
             raise DocumentMissing
-        application.submitted_at = timezone.now()
-        application.save(update_fields=["status", "submitted_at"])
-        _record(application, ApplicationEvent.Action.SUBMITTED, by=by, ip=ip)
+        APPLICATION.apply(application, to=Status.SUBMITTED, by=by, ip=ip, changes={"submitted_at": timezone.now()})
         transaction.on_commit(lambda: emails.application_received(application))
     return application
 
@@ -182,12 +202,16 @@ def _check_reviewer(application: Application, reviewer: Any) -> None:
 def ask_for_information(*, application_id: int, reviewer: Any, question: str, ip: str | None = None) -> Application:
     """Ask the applicant a question; the application leaves the queue until they answer."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
+        application = lock_application(application_id)
         _check_reviewer(application, reviewer)
-        _move(application, Status.NEEDS_INFO)
-        application.question, application.answer = question, ""
-        application.save(update_fields=["status", "question", "answer"])
-        _record(application, ApplicationEvent.Action.ASKED, by=reviewer, note=question, ip=ip)
+        APPLICATION.apply(
+            application,
+            to=Status.NEEDS_INFO,
+            by=reviewer,
+            note=question,
+            ip=ip,
+            changes={"question": question, "answer": ""},
+        )
         transaction.on_commit(lambda: emails.information_requested(application))
     return application
 
@@ -195,12 +219,15 @@ def ask_for_information(*, application_id: int, reviewer: Any, question: str, ip
 def answer_question(*, application: Application, by: Any, answer: str, ip: str | None = None) -> Application:
     """The applicant answers; the application returns to the review queue."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        _move(application, Status.SUBMITTED)
-        application.answer = answer
-        application.submitted_at = timezone.now()
-        application.save(update_fields=["status", "answer", "submitted_at"])
-        _record(application, ApplicationEvent.Action.ANSWERED, by=by, note=answer, ip=ip)
+        application = lock_application(application.pk)
+        APPLICATION.apply(
+            application,
+            to=Status.SUBMITTED,
+            by=by,
+            note=answer,
+            ip=ip,
+            changes={"answer": answer, "submitted_at": timezone.now()},
+        )
     return application
 
 
@@ -216,9 +243,9 @@ def approve_application(*, application_id: int, reviewer: Any, note: str = "", i
     """Approve: create the merchant and the applicant's owner membership, exactly once."""
     with transaction.atomic():
         # The row lock makes a second, concurrent approval wait, then find the application approved.
-        application = Application.objects.select_for_update().get(pk=application_id)
+        application = lock_application(application_id)
         _check_reviewer(application, reviewer)
-        _move(application, Status.APPROVED)
+        APPLICATION.check(application.status, Status.APPROVED)
         merchant = Merchant.objects.create(
             code=unused_merchant_code(),
             legal_name=application.legal_name,
@@ -230,9 +257,14 @@ def approve_application(*, application_id: int, reviewer: Any, note: str = "", i
             registration_number=application.registration_number,
         )
         Membership.objects.create(user=application.applicant, merchant=merchant, role=Membership.Role.OWNER)
-        application.merchant, application.decided_at = merchant, timezone.now()
-        application.save(update_fields=["status", "merchant", "decided_at"])
-        _record(application, ApplicationEvent.Action.APPROVED, by=reviewer, note=note, ip=ip)
+        APPLICATION.apply(
+            application,
+            to=Status.APPROVED,
+            by=reviewer,
+            note=note,
+            ip=ip,
+            changes={"merchant": merchant, "decided_at": timezone.now()},
+        )
         transaction.on_commit(lambda: emails.application_approved(application))
     return merchant
 
@@ -240,12 +272,16 @@ def approve_application(*, application_id: int, reviewer: Any, note: str = "", i
 def reject_application(*, application_id: int, reviewer: Any, reason: str, ip: str | None = None) -> Application:
     """Reject with a reason that the applicant sees."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
+        application = lock_application(application_id)
         _check_reviewer(application, reviewer)
-        _move(application, Status.REJECTED)
-        application.rejection_reason, application.decided_at = reason, timezone.now()
-        application.save(update_fields=["status", "rejection_reason", "decided_at"])
-        _record(application, ApplicationEvent.Action.REJECTED, by=reviewer, note=reason, ip=ip)
+        APPLICATION.apply(
+            application,
+            to=Status.REJECTED,
+            by=reviewer,
+            note=reason,
+            ip=ip,
+            changes={"rejection_reason": reason, "decided_at": timezone.now()},
+        )
         transaction.on_commit(lambda: emails.application_rejected(application))
     return application
 
@@ -262,7 +298,7 @@ def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any)
     """
     email = email.strip().lower()
     with transaction.atomic():
-        Merchant.objects.select_for_update().get(pk=merchant.pk)
+        lock_merchant(merchant.pk)
         if Membership.objects.filter(merchant=merchant, user__email__iexact=email).exists():
             raise AlreadyMember
         Invitation.objects.filter(merchant=merchant, email=email, accepted_at__isnull=True).delete()
@@ -300,7 +336,7 @@ def accept_invitation(*, token: str, user: Any) -> Membership:
     pk = _invitation_pk(token)
     with transaction.atomic():
         invitation = _check_invitee(
-            Invitation.objects.select_for_update().filter(pk=pk, accepted_at__isnull=True).first(), user
+            Invitation.objects.select_for_update(of=("self",)).filter(pk=pk, accepted_at__isnull=True).first(), user
         )
         membership, _created = Membership.objects.get_or_create(
             user=user, merchant=invitation.merchant, defaults={"role": invitation.role}
@@ -312,7 +348,7 @@ def accept_invitation(*, token: str, user: Any) -> Membership:
 
 def _owners_left(merchant: Merchant, *, without: Membership) -> int:
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(merchant=merchant, role=Membership.Role.OWNER)
         .exclude(pk=without.pk)
         .count()
@@ -322,7 +358,7 @@ def _owners_left(merchant: Merchant, *, without: Membership) -> int:
 def change_role(*, membership: Membership, role: str) -> Membership:
     """Give a member another role; the last owner cannot stop being one."""
     with transaction.atomic():
-        Merchant.objects.select_for_update().get(pk=membership.merchant_id)
+        lock_merchant(membership.merchant_id)
         if membership.role == Membership.Role.OWNER and role != membership.role:
             if _owners_left(membership.merchant, without=membership) == 0:
                 raise LastOwner
@@ -334,7 +370,7 @@ def change_role(*, membership: Membership, role: str) -> Membership:
 def remove_member(*, membership: Membership) -> None:
     """Remove a member; the last owner cannot be removed."""
     with transaction.atomic():
-        Merchant.objects.select_for_update().get(pk=membership.merchant_id)
+        lock_merchant(membership.merchant_id)
         if membership.role == Membership.Role.OWNER and _owners_left(membership.merchant, without=membership) == 0:
             raise LastOwner
         membership.delete()
@@ -347,7 +383,7 @@ def change_settings(*, merchant: Merchant, by: Any, values: dict[str, bool], ip:
     """Change owner-only settings, recording each change; returns the names of those that changed."""
     changed = []
     with transaction.atomic():
-        merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        merchant = lock_merchant(merchant.pk)
         for name in SETTINGS:
             if name in values and getattr(merchant, name) != values[name]:
                 MerchantSettingChange.objects.create(

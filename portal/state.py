@@ -59,6 +59,8 @@ class Move:
     source: str = ""
     note: str = ""
     ip: str | None = None
+    #: what else the domain's history row needs (for example the named action of a branding request)
+    details: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def lock(model: type[M], pk: Any, *, related: Iterable[str] = ()) -> M:
@@ -142,6 +144,7 @@ class Machine(Generic[M]):
         note: str = "",
         ip: str | None = None,
         changes: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> M:
         """Move a row the caller has locked in its open transaction: check, save, record."""
         before = str(getattr(row, self.field))
@@ -155,7 +158,8 @@ class Machine(Generic[M]):
             fields.append("updated_at")
         row.save(update_fields=fields)
         if self.record is not None:
-            self.record(row, Move(before=before, after=str(to), by=by, source=source, note=note, ip=ip))
+            move = Move(before=before, after=str(to), by=by, source=source, note=note, ip=ip, details=details or {})
+            self.record(row, move)
         return row
 
     def move(
@@ -168,9 +172,10 @@ class Machine(Generic[M]):
         note: str = "",
         ip: str | None = None,
         changes: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> M:
         """Lock the row, check the table, save and record the move, in one transaction."""
         pk = row_or_pk.pk if isinstance(row_or_pk, models.Model) else row_or_pk
         with transaction.atomic():
             row = self.lock(pk)
-            return self.apply(row, to=to, by=by, source=source, note=note, ip=ip, changes=changes)
+            return self.apply(row, to=to, by=by, source=source, note=note, ip=ip, changes=changes, details=details)

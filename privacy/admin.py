@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin_tools import MASKED_SUFFIX, PersonalDataAdminMixin, ReadOnlyAdmin
 from portal.admin_tools import HistoryInline
+from privacy.errors import PrivacyError
 from privacy.forms import DecisionForm
 from privacy.models import (
     ConsentChange,
@@ -25,7 +26,6 @@ from privacy.models import (
     SecurityAlert,
 )
 from privacy.services import erasure, incidents, policies
-from privacy.services.errors import PrivacyError
 
 
 @admin.register(SecurityAlert)
@@ -280,6 +280,8 @@ class IncidentAdmin(admin.ModelAdmin):
         original = context.get("original")
         if original is not None:
             context["next_steps"] = [
-                (to, INCIDENT_STEPS[to][0]) for to in incidents.TRANSITIONS[original.status] if to in INCIDENT_STEPS
+                (to, INCIDENT_STEPS[to][0])
+                for to in incidents.INCIDENT.allowed(original.status)
+                if to in INCIDENT_STEPS
             ]
         return super().render_change_form(request, context, *args, **kwargs)

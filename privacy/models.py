@@ -128,6 +128,12 @@ class DataExport(models.Model):
         verbose_name = _("data export")
         verbose_name_plural = _("data exports")
         ordering = ("-requested_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "ready", "failed", "expired"]),
+                name="data_export_status_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_status_display()}"
@@ -165,7 +171,11 @@ class ErasureRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user"], condition=models.Q(status="requested"), name="one_open_erasure_request_per_user"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["requested", "rejected", "completed", "cancelled"]),
+                name="erasure_request_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,6 +206,10 @@ class SecurityAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+#: every stage of an incident (`Incident.Status`), for the database's own check
+INCIDENT_STAGES = ("detected", "contained", "notified", "closed")
 
 
 class Incident(models.Model):
@@ -239,6 +253,9 @@ class Incident(models.Model):
         verbose_name_plural = _("incidents")
         ordering = ("-detected_at", "-pk")
         permissions = [("manage_incident", "Can move incidents through their stages and notify merchants")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=INCIDENT_STAGES), name="incident_status_known")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
@@ -257,6 +274,9 @@ class IncidentEvent(models.Model):
         verbose_name = _("incident step")
         verbose_name_plural = _("incident steps")
         ordering = ("at", "pk")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=INCIDENT_STAGES), name="incident_event_status_known")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from merchants.access import MerchantRequest, member_required
 from merchants.models import Membership
 from privacy import selectors
+from privacy.errors import PrivacyError
 from privacy.forms import CompanyContactForm, ConsentForm, EmailChangeForm, ErasureForm, ProfileForm
 from privacy.models import ConsentChange, DataExport, PolicyVersion
 from privacy.services import consents, erasure, exports, policies, profile
-from privacy.services.errors import PrivacyError
 
 
 def _error(request: HttpRequest, exc: PrivacyError) -> None:

@@ -15,8 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_countries import countries
 
+from branding.selectors import brand_kit_logo
 from portal.pdf import data_uri, render_pdf
-from shipping.carriers import Parcel
+from shipping.carriers.base import Parcel
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
 LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
@@ -30,8 +31,6 @@ def brand_colour(colours: str) -> str:
 
 def logo_bytes(kit: Any) -> tuple[bytes, str] | None:
     """The brand kit's logo and its type (through branding's selector), if it is an image we can embed."""
-    from branding.selectors import brand_kit_logo
-
     logo = brand_kit_logo(kit=kit)
     return logo if logo is not None and logo[1] in LOGO_TYPES else None
 

@@ -93,8 +93,22 @@ class ConsigneeItem(models.Model):
         return f"{self.quantity} × {self.line_id}"
 
 
+#: every status of a shipment (`Shipment.Status`), for the database's own check
+SHIPMENT_STATUSES = (
+    "pending",
+    "preparing",
+    "label_created",
+    "handed_over",
+    "in_transit",
+    "delivered",
+    "failed",
+    "returned",
+    "cancelled",
+)
+
+
 class Shipment(models.Model):
-    """One parcel to one consignee, moved only by `shipping.services.shipments.move`."""
+    """One parcel to one consignee, moved only by `shipping.services.shipments.SHIPMENT` (portal.state)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -137,6 +151,9 @@ class Shipment(models.Model):
         verbose_name_plural = _("shipments")
         ordering = ("created_at", "pk")
         indexes = [models.Index(fields=["order", "status"], name="shipment_order_status")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=SHIPMENT_STATUSES), name="shipment_status_known")
+        ]
         permissions = [
             ("move_shipment", "Can hand over, track, retry and cancel shipments"),
             ("print_shipment", "Can print packing slips and labels"),
@@ -161,6 +178,12 @@ class ShipmentEvent(models.Model):
         verbose_name = _("shipment event")
         verbose_name_plural = _("shipment events")
         ordering = ("at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(from_status__in=("", *SHIPMENT_STATUSES)), name="shipment_event_from_known"
+            ),
+            models.CheckConstraint(condition=models.Q(to_status__in=SHIPMENT_STATUSES), name="shipment_event_to_known"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.from_status or '-'} -> {self.to_status}"

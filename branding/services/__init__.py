@@ -1,10 +1,10 @@
 """Use cases of branding.
 
 `workflow`: the request's transition table, `move`, quotes, proofs, changes, approval, comments;
-`kits`: brand kit versions; `notices`: the emails each side receives; `errors`: what is refused.
+`kits`: brand kit versions; `notices`: the emails each side receives; what is refused lives in `branding.errors`.
 """
 
-from branding.services.errors import (
+from branding.errors import (
     ArtworkMissing,
     BrandingError,
     IllegalTransition,
@@ -16,6 +16,7 @@ from branding.services.errors import (
 )
 from branding.services.kits import kit_from_approved_proof, restore_brand_kit, upload_brand_kit
 from branding.services.workflow import (
+    REQUEST,
     STAFF_MOVES,
     TRANSITIONS,
     add_comment,
@@ -23,6 +24,7 @@ from branding.services.workflow import (
     answer_quote,
     approve_proof,
     file_request,
+    lock_request,
     move,
     request_changes,
     send_proof,
@@ -31,6 +33,7 @@ from branding.services.workflow import (
 )
 
 __all__ = [
+    "REQUEST",
     "STAFF_MOVES",
     "TRANSITIONS",
     "ArtworkMissing",
@@ -47,6 +50,7 @@ __all__ = [
     "approve_proof",
     "file_request",
     "kit_from_approved_proof",
+    "lock_request",
     "move",
     "request_changes",
     "restore_brand_kit",

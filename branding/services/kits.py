@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from branding.artwork import check_branding_file, print_logo
+from branding.errors import UnknownKitVersion
 from branding.models import BrandingFile, BrandingRequest, BrandKit, Proof
-from branding.services.errors import UnknownKitVersion
 from branding.services.storage import store_file
 from merchants.models import Merchant
+from merchants.services import lock_merchant
 
 #: The details a kit version carries besides its logo.
 DETAIL_FIELDS = ("sender_name", "return_address", "colours", "slip_message", "insert_text")
@@ -20,7 +21,7 @@ DETAIL_FIELDS = ("sender_name", "return_address", "colours", "slip_message", "in
 def _new_version(*, merchant: Merchant, by: Any, **fields: Any) -> BrandKit:
     """A new active version; the merchant's row lock keeps versions in order and one of them active."""
     with transaction.atomic():
-        Merchant.objects.select_for_update().only("pk").get(pk=merchant.pk)
+        lock_merchant(merchant.pk)
         latest = BrandKit.objects.filter(merchant=merchant).order_by("-version").values_list("version", flat=True)
         BrandKit.objects.filter(merchant=merchant, is_active=True).update(is_active=False)
         return BrandKit.objects.create(

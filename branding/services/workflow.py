@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branding import tasks
 from branding.artwork import check_branding_file, print_logo
-from branding.models import KIND_FIELDS, BrandingFile, BrandingRequest, BrandKit, Comment, Proof, RequestEvent
-from branding.services.errors import (
+from branding.errors import (
     ArtworkMissing,
     BrandingError,
     IllegalTransition,
@@ -23,10 +22,12 @@ from branding.services.errors import (
     NotStaffMove,
     UnknownVersion,
 )
+from branding.models import KIND_FIELDS, BrandingFile, BrandingRequest, BrandKit, Comment, Proof, RequestEvent
 from branding.services.kits import kit_from_approved_proof
 from branding.services.storage import store_file
 from merchants.models import Merchant
 from orders.services import next_in_sequence
+from portal import state
 
 Status = BrandingRequest.Status
 Action = RequestEvent.Action
@@ -61,6 +62,29 @@ DEFAULT_ACTION = {
 }
 
 
+def _record(request_: BrandingRequest, move_: state.Move) -> None:
+    """One history entry per move, and its notice to the other side once the move commits."""
+    event = RequestEvent.objects.create(
+        request=request_,
+        status=move_.after,
+        action=move_.details.get("action") or DEFAULT_ACTION[Status(move_.after)],
+        by=move_.by,
+        note=move_.note,
+        ip_address=move_.ip,
+        extra_round=bool(move_.details.get("extra_round")),
+    )
+    tasks.notify_event.delay_on_commit(event.pk)
+
+
+#: The request's life cycle: the one place its stage changes.
+REQUEST = state.Machine(model=BrandingRequest, transitions=TRANSITIONS, error=IllegalTransition, record=_record)
+
+
+def lock_request(request_id: int) -> BrandingRequest:
+    """The request's row (with its merchant, unlocked), locked for the caller's transaction."""
+    return state.lock(BrandingRequest, request_id, related=("merchant",))
+
+
 def move(
     request_: BrandingRequest,
     *,
@@ -73,26 +97,13 @@ def move(
 ) -> RequestEvent:
     """The one place a request changes stage: checks the table under a row lock, records and notifies."""
     with transaction.atomic():
-        current = BrandingRequest.objects.select_for_update().values_list("status", flat=True).get(pk=request_.pk)
-        if to not in TRANSITIONS[current]:
-            raise IllegalTransition(current, to)
-        request_.status = to
-        request_.save(update_fields=["status"])
-        event = RequestEvent.objects.create(
-            request=request_,
-            status=to,
-            action=action or DEFAULT_ACTION[Status(to)],
-            by=by,
-            note=note,
-            ip_address=ip,
-            extra_round=extra_round,
-        )
-        tasks.notify_event.delay_on_commit(event.pk)
-    return event
-
-
-def _locked(request_id: int) -> BrandingRequest:
-    return BrandingRequest.objects.select_for_update().select_related("merchant").get(pk=request_id)
+        locked = lock_request(request_.pk)
+        if not REQUEST.allows(locked.status, to):
+            # the stages themselves, not their labels: callers compare them with the table
+            raise IllegalTransition(current=locked.status, target=to)
+        REQUEST.apply(locked, to=to, by=by, note=note, ip=ip, details={"action": action, "extra_round": extra_round})
+        request_.refresh_from_db(fields=["status"])
+        return RequestEvent.objects.filter(request=request_).latest("pk")
 
 
 def file_request(
@@ -133,7 +144,7 @@ def send_quote(
     if price < 0 or lead_days < 1 or rounds < 0:
         raise BrandingError(_("A quote needs a price of zero or more, a lead time of a day or more, and rounds."))
     with transaction.atomic():
-        request = _locked(request_id)
+        request = lock_request(request_id)
         request.quote_price = price.quantize(Decimal("0.01"))
         request.quote_lead_days, request.revision_rounds_included, request.quote_note = lead_days, rounds, note
         request.save(update_fields=["quote_price", "quote_lead_days", "revision_rounds_included", "quote_note"])
@@ -144,7 +155,7 @@ def send_quote(
 def answer_quote(*, request_id: int, by: Any, accept: bool, ip: str | None = None) -> BrandingRequest:
     """The merchant accepts the quote (design starts) or declines it (the request is cancelled)."""
     with transaction.atomic():
-        request = _locked(request_id)
+        request = lock_request(request_id)
         if request.status != Status.QUOTED:
             raise BrandingError(_("This request has no quote waiting for an answer."))
         if accept:
@@ -157,7 +168,7 @@ def answer_quote(*, request_id: int, by: Any, accept: bool, ip: str | None = Non
 def withdraw_request(*, request_id: int, by: Any, reason: str = "", ip: str | None = None) -> BrandingRequest:
     """The merchant withdraws a request that has not been quoted yet."""
     with transaction.atomic():
-        request = _locked(request_id)
+        request = lock_request(request_id)
         if request.status != Status.SUBMITTED:
             raise BrandingError(
                 _("Only a request that has not been quoted can be withdrawn. Decline the quote, or write to us below.")
@@ -185,7 +196,7 @@ def send_proof(
             raise ArtworkMissing
         print_ready = print_logo(source)
     with transaction.atomic():
-        request = _locked(request_id)
+        request = lock_request(request_id)
         version = (request.proofs.order_by("-version").values_list("version", flat=True).first() or 0) + 1
         move(request, to=Status.PROOF_SENT, by=by, note=notes, ip=ip)
         stored = store_file(
@@ -213,7 +224,7 @@ def request_changes(*, request_id: int, by: Any, note: str, ip: str | None = Non
     if not note.strip():
         raise BrandingError(_("Say what should change."))
     with transaction.atomic():
-        request = _locked(request_id)
+        request = lock_request(request_id)
         request.revision_rounds_used += 1
         request.save(update_fields=["revision_rounds_used"])
         move(
@@ -230,7 +241,7 @@ def request_changes(*, request_id: int, by: Any, note: str, ip: str | None = Non
 def approve_proof(*, request_id: int, by: Any, version: int, ip: str | None = None) -> BrandKit | None:
     """The merchant approves one exact version; an approved logo becomes the brand kit's new active version."""
     with transaction.atomic():
-        request = _locked(request_id)
+        request = lock_request(request_id)
         proof = request.proofs.select_related("artwork").filter(version=version).first()
         if proof is None:
             raise UnknownVersion
@@ -252,7 +263,7 @@ def advance(*, request_id: int, by: Any, to: str, note: str = "", ip: str | None
     if to == Status.CANCELLED and not note.strip():
         raise BrandingError(_("Say why the request is cancelled: the merchant will read it."))
     with transaction.atomic():
-        request = _locked(request_id)
+        request = lock_request(request_id)
         move(request, to=to, by=by, note=note, ip=ip)
     return request
 

@@ -229,6 +229,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+#: queues by task name (shipping.tasks.* -> SHIPPING_QUEUE when set), read when a task is published
+CELERY_TASK_ROUTES = ("portal.routing.route_task",)
 
 # The store's identity, printed on invoices (and kept off white-label documents).
 STORE_NAME = env.str("STORE_NAME", default="Maison du Maroc Trading Est.")

@@ -27,8 +27,8 @@ from django.db import connection
 
 from audit.crypto import backup_crypter
 from audit.security import Kind, record_event
+from privacy.errors import BackupError
 from privacy.services.erasure import reapply_journaled_erasures
-from privacy.services.errors import BackupError
 
 MAGIC = b"PORTAL-BACKUP-1\n"
 CHUNK = 4 * 1024 * 1024

@@ -25,9 +25,10 @@ from django.utils import timezone
 from audit import registry
 from audit.security import Kind, record_event
 from merchants.models import Membership
+from portal import state
 from portal.emails import send_templated_email
+from privacy.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 from privacy.models import ErasureRequest
-from privacy.services.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +43,22 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
 }
 
+#: The erasure request's life cycle: the one place its status changes. Who decided and when is on the row
+#: itself (`decided_by`, `decided_at`, `decision_note`), and completion is also a security event.
+ERASURE = state.Machine(model=ErasureRequest, transitions=TRANSITIONS, error=IllegalTransition)
+
+
+def lock_erasure(pk: int) -> ErasureRequest:
+    """The erasure request's row, locked for the caller's transaction."""
+    return state.lock(ErasureRequest, pk)
+
 
 def request_erasure(*, user: Any, reason: str = "", request: Any = None) -> ErasureRequest:
     """A member asks for their account and personal data to be erased."""
     if user.is_staff:
         raise StaffCannotUseErasure()
     with transaction.atomic():
-        get_user_model().objects.select_for_update().get(pk=user.pk)
+        get_user_model().objects.select_for_update(of=("self",)).get(pk=user.pk)
         if ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).exists():
             raise ErasurePending()
         erasure = ErasureRequest.objects.create(user=user, reason=reason, language=user.language)
@@ -56,30 +66,19 @@ def request_erasure(*, user: Any, reason: str = "", request: Any = None) -> Eras
     return erasure
 
 
-def _move(erasure: ErasureRequest, *, to: str, by: Any, note: str) -> ErasureRequest:
-    locked = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
-    if to not in TRANSITIONS[locked.status]:
-        raise IllegalTransition()
-    locked.status = to
-    locked.decided_by = by
-    locked.decided_at = timezone.now()
-    locked.decision_note = note
-    return locked
+def _decision(*, by: Any, note: str) -> dict[str, Any]:
+    return {"decided_by": by, "decided_at": timezone.now(), "decision_note": note}
 
 
 def cancel(*, erasure: ErasureRequest, by: Any) -> ErasureRequest:
     """The member withdraws their request before it is decided."""
-    with transaction.atomic():
-        erasure = _move(erasure, to=Status.CANCELLED, by=by, note="")
-        erasure.save()
-    return erasure
+    return ERASURE.move(erasure.pk, to=Status.CANCELLED, by=by, changes=_decision(by=by, note=""))
 
 
 def reject(*, erasure: ErasureRequest, by: Any, note: str) -> ErasureRequest:
     """The security role refuses (e.g. an unpaid order still open), with the reason the member receives."""
     with transaction.atomic():
-        erasure = _move(erasure, to=Status.REJECTED, by=by, note=note)
-        erasure.save()
+        erasure = ERASURE.move(erasure.pk, to=Status.REJECTED, by=by, note=note, changes=_decision(by=by, note=note))
         user = erasure.user
         transaction.on_commit(lambda: _report(erasure, email=user.email))
     return erasure
@@ -88,12 +87,18 @@ def reject(*, erasure: ErasureRequest, by: Any, note: str) -> ErasureRequest:
 def approve(*, erasure: ErasureRequest, by: Any, note: str = "", request: Any = None) -> ErasureRequest:
     """The security role approves: erase the member now and report the outcome to them."""
     with transaction.atomic():
-        erasure = _move(erasure, to=Status.COMPLETED, by=by, note=note)
-        user = get_user_model().objects.select_for_update().get(pk=erasure.user_id)
+        erasure = lock_erasure(erasure.pk)
+        ERASURE.check(erasure.status, Status.COMPLETED)
+        user = get_user_model().objects.select_for_update(of=("self",)).get(pk=erasure.user_id)
         email = user.email  # the report goes to the address the member had
-        erasure.reason = ""
-        erasure.outcome = erase_person(user=user)
-        erasure.save()
+        outcome = erase_person(user=user)
+        ERASURE.apply(
+            erasure,
+            to=Status.COMPLETED,
+            by=by,
+            note=note,
+            changes={**_decision(by=by, note=note), "reason": "", "outcome": outcome},
+        )
         record_event(Kind.ERASURE_COMPLETED, request, user=by, erasure_id=erasure.pk, erased_user_id=user.pk)
         # Journaled once committed: a rolled-back erasure must never be replayed by a restore.
         transaction.on_commit(lambda: journal_erasure(user_id=user.pk, joined_at=user.date_joined))
@@ -172,16 +177,15 @@ def reapply_journaled_erasures() -> list[int]:
     for entry in journaled_erasures():
         with transaction.atomic():
             user = (
-                user_model.objects.select_for_update()
+                user_model.objects.select_for_update(of=("self",))
                 .filter(pk=entry["user_id"], date_joined=entry["joined_at"])
                 .first()
             )
             if user is None:
                 continue
             erase_person(user=user)
-            ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).update(
-                status=Status.COMPLETED, reason="", decided_at=timezone.now()
-            )
+            for pk in ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).values_list("pk", flat=True):
+                ERASURE.move(pk, to=Status.COMPLETED, changes={"reason": "", "decided_at": timezone.now()})
         erased.append(user.pk)
     return erased
 

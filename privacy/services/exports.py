@@ -24,14 +24,31 @@ from django.utils import timezone, translation
 from audit import registry
 from audit.crypto import field_crypter
 from audit.security import Kind, record_event
+from portal import state
 from portal.emails import send_templated_email
 from portal.spreadsheets import csv_dict_writer
 from privacy import tasks
+from privacy.errors import ExportLinkExpired, ExportPending, IllegalTransition
 from privacy.models import DataExport
-from privacy.services.errors import ExportLinkExpired, ExportPending
 
 SIGNING_SALT = "privacy.export-link"
 EXPORT_FOLDER = "privacy/exports"
+Status = DataExport.Status
+
+#: The one table of an export: built once, then expired (by its deadline, an erasure or a purge).
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING: {Status.READY, Status.FAILED, Status.EXPIRED},
+    Status.READY: {Status.EXPIRED},
+    Status.FAILED: {Status.EXPIRED},
+    Status.EXPIRED: set(),
+}
+#: The export's life cycle; its requests and downloads are security events (`privacy.security`).
+EXPORT = state.Machine(model=DataExport, transitions=TRANSITIONS, error=IllegalTransition)
+
+
+def lock_export(pk: int) -> DataExport:
+    """The export's row (with its member, unlocked), locked for the caller's transaction."""
+    return state.lock(DataExport, pk, related=("user",))
 
 
 def export_value(value: Any) -> Any:
@@ -92,7 +109,11 @@ def build_zip(*, user: Any) -> bytes:
 def request_export(*, user: Any, request: Any = None) -> DataExport:
     """Queue an export of the member's data (one at a time); a job builds it and emails the link."""
     with transaction.atomic():
-        if DataExport.objects.select_for_update().filter(user=user, status=DataExport.Status.PENDING).exists():
+        if (
+            DataExport.objects.select_for_update(of=("self",))
+            .filter(user=user, status=DataExport.Status.PENDING)
+            .exists()
+        ):
             raise ExportPending()
         export = DataExport.objects.create(user=user)
         record_event(Kind.EXPORT_REQUESTED, request, user=user, export_id=export.pk)
@@ -107,7 +128,7 @@ def _path(file_name: str) -> Path:
 def build(*, export_id: int) -> DataExport:
     """Build a pending export, encrypt it to private storage and email the link (does nothing twice)."""
     with transaction.atomic():
-        export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
+        export = lock_export(export_id)
         if export.status != DataExport.Status.PENDING:
             return export
         data = field_crypter().encrypt(build_zip(user=export.user))
@@ -117,12 +138,9 @@ def build(*, export_id: int) -> DataExport:
         path.write_bytes(data)
         path.chmod(0o600)
         now = timezone.now()
-        export.status = DataExport.Status.READY
-        export.file_name = file_name
-        export.size = len(data)
-        export.ready_at = now
-        export.expires_at = now + timedelta(hours=settings.PRIVACY_EXPORT_LINK_HOURS)
-        export.save(update_fields=["status", "file_name", "size", "ready_at", "expires_at"])
+        expires_at = now + timedelta(hours=settings.PRIVACY_EXPORT_LINK_HOURS)
+        changes = {"file_name": file_name, "size": len(data), "ready_at": now, "expires_at": expires_at}
+        EXPORT.apply(export, to=Status.READY, changes=changes)
         transaction.on_commit(lambda: _email_link(export))
     return export
 
@@ -167,4 +185,9 @@ def expire(export: DataExport) -> None:
     """Delete an export's file and mark it expired (retention purge, erasure)."""
     if export.file_name:
         _path(export.file_name).unlink(missing_ok=True)
-    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, file_name="", size=0)
+    with transaction.atomic():
+        locked = lock_export(export.pk)
+        if locked.status == Status.EXPIRED:
+            DataExport.objects.filter(pk=export.pk).update(file_name="", size=0)
+        else:
+            EXPORT.apply(locked, to=Status.EXPIRED, changes={"file_name": "", "size": 0})

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Membership
+from portal import state
 from portal.emails import send_templated_email
+from privacy import tasks
+from privacy.errors import IllegalTransition, PrivacyError
 from privacy.models import Incident, IncidentEvent
-from privacy.services.errors import IllegalTransition, PrivacyError
 
 Status = Incident.Status
 
@@ -25,10 +27,24 @@ TRANSITIONS: dict[str, set[str]] = {
 STAMP: dict[str, str] = {Status.CONTAINED: "contained_at", Status.NOTIFIED: "notified_at", Status.CLOSED: "closed_at"}
 
 
+def _record(incident: Incident, move_: state.Move) -> None:
+    IncidentEvent.objects.create(incident=incident, status=move_.after, by=move_.by, note=move_.note)
+
+
+#: The incident's life cycle: the one place its stage changes.
+INCIDENT = state.Machine(model=Incident, transitions=TRANSITIONS, error=IllegalTransition, record=_record)
+
+
+def lock_incident(pk: int) -> Incident:
+    """The incident's row, locked for the caller's transaction."""
+    return state.lock(Incident, pk)
+
+
 def open_incident(*, incident: Incident, by: Any) -> Incident:
     """Record a new incident (filled in by staff) at the detected stage."""
+    if incident.pk is not None or incident.status != Status.DETECTED:  # a new row starts at its default stage
+        raise IllegalTransition(current=INCIDENT.label(incident.status), target=INCIDENT.label(Status.DETECTED))
     with transaction.atomic():
-        incident.status = Status.DETECTED
         incident.reported_by = by
         incident.save()
         IncidentEvent.objects.create(incident=incident, status=Status.DETECTED, by=by, note=incident.title)
@@ -52,19 +68,13 @@ def check_notice_ready(incident: Incident) -> None:
 def move(incident: Incident, *, to: str, by: Any, note: str = "") -> Incident:
     """Move an incident to its next stage, recording who, when and why; notifying emails the merchants."""
     with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        if to not in TRANSITIONS[incident.status]:
-            raise IllegalTransition()
+        incident = lock_incident(incident.pk)
+        INCIDENT.check(incident.status, to)
         if to == Status.NOTIFIED:
             check_notice_ready(incident)
-        incident.status = to
-        setattr(incident, STAMP[to], timezone.now())
-        incident.save(update_fields=["status", STAMP[to]])
-        IncidentEvent.objects.create(incident=incident, status=to, by=by, note=note)
+        INCIDENT.apply(incident, to=to, by=by, note=note, changes={STAMP[to]: timezone.now()})
         if to == Status.NOTIFIED:
-            from privacy.tasks import notify_incident
-
-            notify_incident.delay_on_commit(incident.pk)
+            tasks.notify_incident.delay_on_commit(incident.pk)
     return incident
 
 
@@ -72,7 +82,7 @@ def notify_affected(*, incident_id: int) -> int:
     """Email the notice to the owners of each affected merchant, each in their language; return how many."""
 
     with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        incident = lock_incident(incident_id)
         if incident.notices_sent:
             return 0  # already sent: a retried job sends nothing twice
         sent = _send_notices(incident)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from privacy.errors import AlreadyPublished
 from privacy.models import PolicyAcceptance, PolicyVersion
-from privacy.services.errors import AlreadyPublished
 
 CACHE_KEY = "privacy:policies-in-force"
 CACHE_SECONDS = 60

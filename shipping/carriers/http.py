@@ -22,7 +22,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from shipping.carriers import Booking, CarrierRejected, CarrierUnavailable, Parcel, TrackingUpdate
+from django.conf import settings
+
+from shipping.carriers.base import Booking, CarrierRejected, CarrierUnavailable, Parcel, TrackingUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +57,6 @@ class HttpCarrier:
 
     @classmethod
     def from_settings(cls) -> HttpCarrier:
-        from django.conf import settings
-
         return cls(
             base_url=settings.SHIPPING_HTTP_CARRIER_URL,
             api_key=settings.SHIPPING_HTTP_CARRIER_API_KEY,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shipping.carriers import Booking, Parcel, TrackingUpdate
+from shipping import documents
+from shipping.carriers.base import Booking, Parcel, TrackingUpdate
 
 
 class InHouseCourier:
@@ -13,9 +14,9 @@ class InHouseCourier:
 
     def book(self, parcel: Parcel) -> Booking:
         """Nothing to call: print our own address label; the parcel is ours until handed over."""
-        from shipping.documents import render_address_label
-
-        return Booking(carrier_reference=parcel.reference, tracking_number="", label_pdf=render_address_label(parcel))
+        return Booking(
+            carrier_reference=parcel.reference, tracking_number="", label_pdf=documents.render_address_label(parcel)
+        )
 
     def cancel(self, *, carrier_reference: str) -> None:
         """Nothing was booked outside: the parcel simply stays on the shelf."""

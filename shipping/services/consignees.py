@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.crypto import keyed_hash
 from orders.models import Order, OrderLine
 from shipping import addresses
+from shipping.errors import ConsigneesLocked, NotWhiteLabel, ShippingError
 from shipping.models import Consignee, ConsigneeItem, Shipment, ShippingPlan
-from shipping.services.errors import ConsigneesLocked, NotWhiteLabel, ShippingError
 
 __all__ = [
     "CSV_COLUMNS",
@@ -92,7 +92,7 @@ def consignees_editable(order: Order) -> bool:
 def _lock_editable(order: Order) -> Order:
     if order.delivery_mode != Order.Delivery.WHITE_LABEL:
         raise NotWhiteLabel
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if not consignees_editable(locked):
         raise ConsigneesLocked
     return locked
@@ -362,7 +362,7 @@ def set_notify_consignees(*, order: Order, by: Any, notify: bool) -> ShippingPla
     if order.delivery_mode != Order.Delivery.WHITE_LABEL:
         raise NotWhiteLabel
     with transaction.atomic():
-        plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=order)
+        plan, _created = ShippingPlan.objects.select_for_update(of=("self",)).get_or_create(order=order)
         plan.notify_consignees = notify
         plan.save(update_fields=["notify_consignees"])
     return plan

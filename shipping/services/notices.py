@@ -17,8 +17,8 @@ from portal.emails import build_templated_email, send_templated_email
 from portal.mail import PURPOSE_ATTRIBUTE
 from portal.roles import staff_with_role
 from shipping import leak_guard
+from shipping.errors import NoticeWithheld
 from shipping.models import Shipment
-from shipping.services.errors import NoticeWithheld
 
 logger = logging.getLogger(__name__)
 

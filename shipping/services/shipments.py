@@ -4,6 +4,11 @@ The jobs (slip -> carrier -> notices) are services here; `shipping.tasks` only l
 them. Each job takes the shipment's row lock and checks its state first, so running it twice, or
 again after a worker died half-way, changes nothing the first run already did. The carrier is always
 called with the shipment's idempotency key, so even a booking whose answer was lost is not repeated.
+
+No carrier is called while the shipment's row is locked: the booking job reads what it needs under the
+lock, calls the carrier with the idempotency key while holding only its booking guard (which serialises the
+booking jobs of one shipment, and blocks nothing else), then locks the row again to record the answer.
+Every job is enqueued with `delay_on_commit`; the queue is chosen by Celery routing (`portal.routing`).
 """
 
 from __future__ import annotations
@@ -11,28 +16,29 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from audit.disclosures import record_disclosure
+from audit.models import Disclosure
 from branding.selectors import active_brand_kit
 from orders import services as order_services
-from orders.models import Order
+from orders.models import Order, OrderEvent
+from portal import state
+from portal.notices import send_once
 from portal.pdf import render_pdf
 from portal.uploads import PDF, private_name
-from shipping import documents, leak_guard
-from shipping.carriers import Carrier, CarrierError, CarrierRejected, Parcel, carrier_for
+from shipping import documents, leak_guard, tasks
+from shipping.carriers import Booking, Carrier, CarrierError, CarrierRejected, Parcel, carrier_for
 from shipping.carriers.in_house import InHouseCourier
-from shipping.models import Consignee, Shipment, ShipmentEvent, ShippingPlan
-from shipping.services import notices
-from shipping.services.errors import (
+from shipping.errors import (
     BookingStillLive,
     CarrierFailed,
     IllegalTransition,
@@ -45,31 +51,36 @@ from shipping.services.errors import (
     TrackingFailed,
     TrackingNumberNeeded,
 )
+from shipping.models import Consignee, Shipment, ShipmentEvent, ShippingPlan
+from shipping.services import notices
 
 __all__ = [
     "ACTIVE",
-    "STARTABLE",
-    "staff_move",
     "BOOKED",
+    "SHIPMENT",
+    "STARTABLE",
     "TRANSITIONS",
+    "staff_move",
     "backoff_delay",
     "book_shipment",
     "cancel_shipment",
     "confirm_cancelled_at_carrier",
     "give_up",
     "hand_over",
+    "lock_shipment",
     "move",
     "note_transient_error",
+    "notify_merchant_when_settled",
     "notify_shipment",
+    "notify_tracking_numbers",
+    "send_fulfilment_alert",
     "parcel_of",
     "prepare_shipment",
     "progress_of",
     "pull_tracking",
-    "queue_options",
     "render_packing_slip",
     "requeue_stalled",
     "retry_shipment",
-    "send_tasks",
     "start_unshipped_orders",
     "start_shipping_for_merchant",
     "start_white_label_shipping",
@@ -103,28 +114,47 @@ WORKER = "worker"
 
 # --- moves -------------------------------------------------------------------------------------------------
 
-
-def _lock(shipment_id: int) -> Shipment:
-    return (
-        Shipment.objects.select_for_update(of=("self",))
-        .select_related("order__merchant", "order__placed_by", "consignee")
-        .get(pk=shipment_id)
-    )
+RELATED = ("order__merchant", "order__placed_by", "consignee")
 
 
-def _move(shipment: Shipment, to: str, *, by: Any = None, source: str, note: str = "") -> None:
-    """Move a locked shipment and record the move (caller holds the row lock and saves nothing else)."""
-    if to not in TRANSITIONS[shipment.status]:
-        raise IllegalTransition(current=S(shipment.status).label, target=S(to).label)
+def _record(shipment: Shipment, move_: state.Move) -> None:
     ShipmentEvent.objects.create(
-        shipment=shipment, from_status=shipment.status, to_status=to, by=by, source=source, note=note[:2000]
+        shipment=shipment,
+        from_status=move_.before,
+        to_status=move_.after,
+        by=move_.by,
+        source=move_.source,
+        note=move_.note[:2000],
     )
+
+
+#: The shipment's life cycle: the one place its status changes.
+SHIPMENT = state.Machine(
+    model=Shipment, transitions=TRANSITIONS, error=IllegalTransition, record=_record, related=RELATED
+)
+
+
+def lock_shipment(shipment_id: int) -> Shipment:
+    """The shipment's row (with its order, merchant and consignee, unlocked), locked for the caller's
+    transaction: the last lock of the project's order (merchant, order, payment attempt, shipment)."""
+    return state.lock(Shipment, shipment_id, related=RELATED)
+
+
+def _move(
+    shipment: Shipment,
+    to: str,
+    *,
+    by: Any = None,
+    source: str,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Move a locked shipment, saving `changes` with it, and record the move."""
     now = timezone.now()
-    shipment.status = to
-    shipment.updated_at = now
+    changes = {**(changes or {}), "updated_at": now}
     if to == S.DELIVERED:
-        shipment.delivered_at = now
-    shipment.save()
+        changes["delivered_at"] = now
+    SHIPMENT.apply(shipment, to=to, by=by, source=source, note=note, changes=changes)
 
 
 #: the order statuses in which shipping can start (paid, or already being fulfilled)
@@ -134,7 +164,7 @@ STARTABLE = (Order.Status.PAID, Order.Status.IN_FULFILMENT)
 def move(*, shipment_id: int, to: str, by: Any = None, source: str, note: str = "") -> Shipment:
     """Move a shipment to `to` if the table allows it, recording who, from where and why."""
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        shipment = lock_shipment(shipment_id)
         _move(shipment, to, by=by, source=source, note=note)
         _advance_order(shipment.order, by=by)
     return shipment
@@ -143,35 +173,19 @@ def move(*, shipment_id: int, to: str, by: Any = None, source: str, note: str = 
 # --- enqueueing --------------------------------------------------------------------------------------------
 
 
-def send_tasks(task: Any, ids: Iterable[int]) -> list[int]:
-    """Publish `task(id)` for each id now; stop at the first broker failure and return the ids sent.
+def _enqueue(task: Any, ids: Iterable[int]) -> None:
+    """Publish `task(id)` for each id once the transaction commits (`delay_on_commit`); a batch goes as one
+    message (`tasks.publish_each`) that fans out into the jobs.
 
-    A shipment whose task could not be published stays in its state, and `requeue_stalled` (scheduled)
-    publishes it again: a broker outage delays shipments, it never loses them.
+    A job that could not be published (broker down) is logged by the task class, never raised to the
+    request that committed; its shipment stays in its state, and `requeue_stalled` (scheduled) publishes it
+    again: a broker outage delays shipments, it never loses them.
     """
-    options = queue_options()
-    sent: list[int] = []
-    for pk in ids:
-        try:
-            task.apply_async(args=[pk], **options)
-        except BrokerUnavailable:
-            logger.warning("broker unavailable: the stalled-shipment sweep will publish the rest", extra={"left": 1})
-            break
-        sent.append(pk)
-    return sent
-
-
-def _enqueue(task_name: str, ids: Iterable[int]) -> None:
-    """Publish a shipping task for each id once the transaction commits."""
-    from shipping import tasks
-
-    task, pending = getattr(tasks, task_name), list(ids)
-    transaction.on_commit(lambda: send_tasks(task, pending))
-
-
-def queue_options() -> dict[str, str]:
-    """Where shipping tasks go: SHIPPING_QUEUE if set, else Celery's default queue."""
-    return {"queue": settings.SHIPPING_QUEUE} if settings.SHIPPING_QUEUE else {}
+    pending = list(ids)
+    if len(pending) == 1:
+        task.delay_on_commit(pending[0])
+    elif pending:
+        tasks.publish_each.delay_on_commit(task.name, pending)
 
 
 # --- starting ----------------------------------------------------------------------------------------------
@@ -212,7 +226,7 @@ def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "p
         )
         if order.status == Order.Status.PAID:
             order_services.start_fulfilment(order=order, by=by, source="shipping")
-        _enqueue("prepare_shipment", [shipment.pk for shipment in shipments])
+        _enqueue(tasks.prepare_shipment, [shipment.pk for shipment in shipments])
     return shipments
 
 
@@ -261,9 +275,9 @@ def _check_document(pdf: bytes) -> None:
 def prepare_shipment(*, shipment_id: int) -> str:
     """Job 1: render and keep the packing slip, then hand over to the booking job."""
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        shipment = lock_shipment(shipment_id)
         if shipment.status == S.PREPARING:  # the slip is ready but the booking job was never published
-            _enqueue("book_shipment", [shipment.pk])
+            _enqueue(tasks.book_shipment, [shipment.pk])
             return shipment.status
         if shipment.status != S.PENDING:
             return shipment.status
@@ -274,8 +288,9 @@ def prepare_shipment(*, shipment_id: int) -> str:
             _fail(shipment, code=exc.code, message=str(exc))
             return shipment.status
         _discard_after_commit(shipment.slip)
-        shipment.slip.save(private_name("shipping/slips", PDF), ContentFile(pdf), save=True)
-        _enqueue("book_shipment", [shipment.pk])
+        shipment.slip.save(private_name("shipping/slips", PDF), ContentFile(pdf), save=False)
+        shipment.save(update_fields=["slip"])
+        _enqueue(tasks.book_shipment, [shipment.pk])
     return shipment.status
 
 
@@ -301,48 +316,106 @@ def parcel_of(shipment: Shipment, kit: Any) -> Parcel:
     )
 
 
+def _booking_guard(shipment_id: int) -> None:
+    """Serialise the booking jobs (and cancellations) of one shipment for the caller's transaction, without
+    locking its row: a second copy of the job waits here, then finds the shipment booked and calls no carrier,
+    while staff, the sweep and the other jobs keep reading and moving the shipment. On PostgreSQL this is a
+    transaction-level advisory lock; SQLite runs one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [BOOKING_GUARD, shipment_id])
+
+
+#: the advisory-lock namespace of shipment bookings (any fixed number no other lock of ours uses)
+BOOKING_GUARD = 7401
+
+
 def book_shipment(*, shipment_id: int) -> str:
     """Job 2: book the carrier once, keep the tracking number and label, then hand over to the notices.
 
-    The row lock is held across the carrier call, so a second copy of this job waits and then finds
-    the shipment booked. `CarrierUnavailable` leaves everything as it was, for the task to retry.
+    Read, call the carrier with the idempotency key with no row lock held (only the booking guard, so a
+    second copy of this job waits and then finds the shipment booked), then lock the row to record the
+    answer. `CarrierUnavailable` leaves everything as it was, for the task to retry.
     """
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        _booking_guard(shipment_id)
+        # Read without the row lock: every path that books or cancels at the carrier holds the guard, and the
+        # answer is recorded under the row lock after the call, re-checked there.
+        shipment = Shipment.objects.select_related(*RELATED).get(pk=shipment_id)
         if shipment.status != S.PREPARING:
             return shipment.status
         kit = active_brand_kit(merchant=shipment.order.merchant)
         if kit is None:
-            _fail(shipment, code=NoBrandKit.code, message=str(NoBrandKit()))
+            shipment = lock_shipment(shipment_id)
+            if shipment.status == S.PREPARING:
+                _fail(shipment, code=NoBrandKit.code, message=str(NoBrandKit()))
             return shipment.status
-        carrier = carrier_for(shipment.carrier)
+        parcel = parcel_of(shipment, kit)
+        return _book_and_record(shipment_id, parcel=parcel, carrier=carrier_for(shipment.carrier))
+
+
+def _book_and_record(shipment_id: int, *, parcel: Parcel, carrier: Carrier) -> str:
+    """Call the carrier (network), then lock the shipment and record what it answered."""
+    try:
+        booking = carrier.book(parcel)
+    except CarrierRejected as exc:
+        return _record_booking(shipment_id, carrier=carrier, rejected=exc)
+    leak = None
+    if booking.label_pdf:
         try:
-            booking = carrier.book(parcel_of(shipment, kit))
-        except CarrierRejected as exc:
-            _fail(shipment, code=exc.code, message=str(CarrierFailed(reason=exc.message)))
+            _check_document(booking.label_pdf)
+        except SlipBlocked as exc:
+            leak = exc
+    cancelled = leak is not None and _cancel_at_carrier(carrier, booking.carrier_reference)
+    return _record_booking(shipment_id, carrier=carrier, booking=booking, leak=leak, cancelled=cancelled)
+
+
+def _record_booking(
+    shipment_id: int,
+    *,
+    carrier: Carrier,
+    booking: Booking | None = None,
+    rejected: CarrierRejected | None = None,
+    leak: SlipBlocked | None = None,
+    cancelled: bool = False,
+) -> str:
+    """Under the row lock: keep the carrier's answer (a booking, a refusal, or a label that would leak)."""
+    with transaction.atomic():
+        shipment = lock_shipment(shipment_id)
+        if shipment.status != S.PREPARING:
+            return shipment.status
+        if rejected is not None or booking is None:
+            reason = rejected.message if rejected is not None else ""
+            _fail(
+                shipment, code=getattr(rejected, "code", CarrierFailed.code), message=str(CarrierFailed(reason=reason))
+            )
             return shipment.status
         _record_carrier_disclosure(shipment, carrier)
         shipment.carrier_reference = booking.carrier_reference
         shipment.attempts += 1
+        kept = ["carrier_reference", "attempts"]
+        if leak is not None:
+            if cancelled:
+                _fail(shipment, code="leak_label", message=str(leak), keep=kept)
+            else:
+                shipment.booking_live_at_carrier = True
+                live = BookingStillLive(reference=shipment.carrier_reference)
+                _fail(shipment, code=live.code, message=f"{leak} {live}", keep=[*kept, "booking_live_at_carrier"])
+            return shipment.status
         if booking.label_pdf:
-            try:
-                _check_document(booking.label_pdf)
-            except SlipBlocked as exc:
-                if _cancel_at_carrier(shipment):
-                    _fail(shipment, code="leak_label", message=str(exc))
-                else:
-                    shipment.booking_live_at_carrier = True
-                    live = BookingStillLive(reference=shipment.carrier_reference)
-                    _fail(shipment, code=live.code, message=f"{exc} {live}")
-                return shipment.status
             _discard_after_commit(shipment.label)
             shipment.label.save(private_name("shipping/labels", PDF), ContentFile(booking.label_pdf), save=False)
-        shipment.tracking_number = booking.tracking_number or shipment.tracking_number
-        shipment.booked_at = timezone.now()
-        shipment.retry_at = None
-        shipment.error_code = shipment.error = ""
-        _move(shipment, S.LABEL_CREATED, source=carrier.code, note=booking.carrier_reference)
-        _enqueue("notify_shipment", [shipment.pk])
+            kept.append("label")
+        changes = {name: getattr(shipment, name) for name in kept}
+        changes.update(
+            tracking_number=booking.tracking_number or shipment.tracking_number,
+            booked_at=timezone.now(),
+            retry_at=None,
+            error_code="",
+            error="",
+        )
+        _move(shipment, S.LABEL_CREATED, source=carrier.code, note=booking.carrier_reference, changes=changes)
+        _enqueue(tasks.notify_shipment, [shipment.pk])
     return shipment.status
 
 
@@ -350,9 +423,6 @@ def _record_carrier_disclosure(shipment: Shipment, carrier: Carrier) -> None:
     """The consignee's name, phone and address went to an outside carrier: one entry in the privacy ledger."""
     if not carrier.third_party:
         return  # the in-house courier is us: nothing left the company
-    from audit.disclosures import record_disclosure
-    from audit.models import Disclosure
-
     record_disclosure(
         recipient=Disclosure.Recipient.CARRIER,
         recipient_name=str(carrier.name),
@@ -386,20 +456,22 @@ def note_transient_error(*, shipment_id: int, error: CarrierError, attempt: int,
 def give_up(*, shipment_id: int, error: CarrierError) -> str:
     """After the last retry: the shipment fails, fulfilment staff are alerted, an admin action can retry it."""
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        shipment = lock_shipment(shipment_id)
         if shipment.status not in ACTIVE:
             return shipment.status
         shipment.attempts = max(shipment.attempts, settings.SHIPPING_MAX_ATTEMPTS)
-        _fail(shipment, code=error.code, message=error.message)
+        _fail(shipment, code=error.code, message=error.message, keep=["attempts"])
     return shipment.status
 
 
-def _fail(shipment: Shipment, *, code: str, message: str) -> None:
-    shipment.error_code, shipment.error, shipment.retry_at = code[:32], message[:1000], None
-    _move(shipment, S.FAILED, source=WORKER, note=message)
-    plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=shipment.order)
+def _fail(shipment: Shipment, *, code: str, message: str, keep: Iterable[str] = ()) -> None:
+    """Fail a locked shipment with the reason staff read (saving the fields named in `keep` with it)."""
+    changes = {name: getattr(shipment, name) for name in keep}
+    changes.update(error_code=code[:32], error=message[:1000], retry_at=None)
+    _move(shipment, S.FAILED, source=WORKER, note=message, changes=changes)
+    plan, _created = ShippingPlan.objects.select_for_update(of=("self",)).get_or_create(order=shipment.order)
     _alert_staff(shipment, plan=plan)
-    _notify_merchant_when_settled(shipment.order, plan=plan)
+    tasks.notify_merchant.delay_on_commit(shipment.order_id)
 
 
 def _alert_staff(shipment: Shipment, *, plan: ShippingPlan, withheld: bool = False) -> None:
@@ -407,26 +479,31 @@ def _alert_staff(shipment: Shipment, *, plan: ShippingPlan, withheld: bool = Fal
 
     One alert per order and half hour: a carrier outage failing a thousand parcels sends one email, not 1,000.
     """
-    order, now = shipment.order, timezone.now()
+    now = timezone.now()
     if plan.staff_alerted_at is not None and plan.staff_alerted_at >= now - timedelta(minutes=30):
         return
     plan.staff_alerted_at = now
     plan.save(update_fields=["staff_alerted_at"])
+    tasks.alert_fulfilment.delay_on_commit(shipment.pk, withheld)
+
+
+def send_fulfilment_alert(*, shipment_id: int, withheld: bool = False) -> None:
+    """Email fulfilment staff about a failed shipment (with how many of the order failed), or about a consignee
+    notice the leak guard withheld. Sent by a task, after the commit that decided it (one per half hour)."""
+    shipment = Shipment.objects.select_related("order").get(pk=shipment_id)
     if withheld:
-        transaction.on_commit(lambda: notices.alert_notice_withheld(order=order, shipment=shipment), robust=True)
+        notices.alert_notice_withheld(order=shipment.order, shipment=shipment)
         return
-    failed = Shipment.objects.filter(order=order, status=S.FAILED).count()
-    transaction.on_commit(
-        lambda: notices.alert_fulfilment(order=order, shipment=shipment, failed_count=failed), robust=True
-    )
+    failed = Shipment.objects.filter(order=shipment.order, status=S.FAILED).count()
+    notices.alert_fulfilment(order=shipment.order, shipment=shipment, failed_count=failed)
 
 
-def _cancel_at_carrier(shipment: Shipment) -> bool:
-    """Cancel the shipment's booking at the carrier; False if the carrier did not confirm it."""
+def _cancel_at_carrier(carrier: Carrier, carrier_reference: str) -> bool:
+    """Cancel a booking at the carrier (network: no row lock held); False if the carrier did not confirm it."""
     try:
-        carrier_for(shipment.carrier).cancel(carrier_reference=shipment.carrier_reference)
+        carrier.cancel(carrier_reference=carrier_reference)
     except CarrierError as exc:
-        logger.warning("carrier cancel failed", extra={"shipment": shipment.reference, "code": exc.code})
+        logger.warning("carrier cancel failed", extra={"carrier": carrier.code, "code": exc.code})
         return False
     return True
 
@@ -435,42 +512,58 @@ def _cancel_at_carrier(shipment: Shipment) -> bool:
 
 
 def notify_shipment(*, shipment_id: int) -> str:
-    """Job 3: the consignee's notice (if the merchant chose it), then the merchant's once all are settled."""
-    with transaction.atomic():
-        shipment = _lock(shipment_id)
-        if shipment.status not in BOOKED or shipment.notified_at is not None:
-            return shipment.status
-        plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=shipment.order)
-        if plan.notify_consignees:
-            kit = active_brand_kit(merchant=shipment.order.merchant)
-            if kit is not None:
-                try:
-                    notices.notify_consignee(shipment=shipment, kit=kit, language=shipment.order.merchant.language)
-                except NoticeWithheld as exc:
-                    # Not silently: staff see why on the shipment and get an alert; the parcel itself goes.
-                    shipment.error_code, shipment.error = exc.code, str(exc)[:1000]
-                    shipment.save(update_fields=["error_code", "error"])
-                    _alert_staff(shipment, plan=plan, withheld=True)
-        shipment.notified_at = timezone.now()
-        shipment.save(update_fields=["notified_at"])
-        _notify_merchant_when_settled(shipment.order)
-    return shipment.status
+    """Job 3: the consignee's notice (if the merchant chose it), then the merchant's once all are settled.
+
+    The shipment's `notified_at` is the notice's marker (`portal.notices.send_once`): no row lock is held
+    while the email goes out, and a second run sends nothing."""
+    shipment = Shipment.objects.get(pk=shipment_id)
+    if shipment.status not in BOOKED:
+        return shipment.status
+    send_once(Shipment, shipment_id, marker="notified_at", send=_notify_consignee)
+    notify_merchant_when_settled(order_id=shipment.order_id)
+    return Shipment.objects.values_list("status", flat=True).get(pk=shipment_id)
 
 
-def _unsettled(order: Order) -> QuerySet[Shipment]:
-    return Shipment.objects.filter(order=order).filter(
+def _notify_consignee(shipment: Shipment) -> int:
+    """The consignee's notice, in the merchant's name, if the merchant chose it; a withheld one is shown to
+    staff on the shipment (and alerted), and the parcel goes anyway."""
+    plan = ShippingPlan.objects.filter(order_id=shipment.order_id).first()
+    if plan is None or not plan.notify_consignees:
+        return 0
+    kit = active_brand_kit(merchant=shipment.order.merchant)
+    if kit is None:
+        return 0
+    try:
+        return int(notices.notify_consignee(shipment=shipment, kit=kit, language=shipment.order.merchant.language))
+    except NoticeWithheld as exc:
+        with transaction.atomic():
+            locked = lock_shipment(shipment.pk)
+            locked.error_code, locked.error = exc.code, str(exc)[:1000]
+            locked.save(update_fields=["error_code", "error"])
+            plan = ShippingPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+            _alert_staff(locked, plan=plan, withheld=True)
+        return 0
+
+
+def _unsettled(order_id: int) -> QuerySet[Shipment]:
+    return Shipment.objects.filter(order_id=order_id).filter(
         Q(status__in=ACTIVE) | Q(status__in=BOOKED, notified_at__isnull=True)
     )
 
 
-def _notify_merchant_when_settled(order: Order, *, plan: ShippingPlan | None = None) -> None:
-    """Once every shipment of the order is booked (and noticed) or failed, tell the merchant, once."""
-    plan = plan or ShippingPlan.objects.select_for_update().get_or_create(order=order)[0]
-    if plan.merchant_notified_at is not None or _unsettled(order).exists():
-        return
-    plan.merchant_notified_at = timezone.now()
-    plan.save(update_fields=["merchant_notified_at"])
-    notices.notify_merchant(order=order, shipments=list(Shipment.objects.filter(order=order).order_by("pk")))
+def notify_merchant_when_settled(*, order_id: int) -> int:
+    """Once every shipment of the order is booked (and noticed) or failed, tell the merchant, once (the plan's
+    `merchant_notified_at` is the marker); returns how many emails went out."""
+    plan = ShippingPlan.objects.filter(order_id=order_id).first()
+    if plan is None or plan.merchant_notified_at is not None or _unsettled(order_id).exists():
+        return 0
+
+    def send(plan: ShippingPlan) -> int:
+        order = Order.objects.select_related("placed_by").get(pk=plan.order_id)
+        notices.notify_merchant(order=order, shipments=list(Shipment.objects.filter(order=order).order_by("pk")))
+        return 1
+
+    return send_once(ShippingPlan, plan.pk, marker="merchant_notified_at", send=send)
 
 
 # --- staff actions -----------------------------------------------------------------------------------------
@@ -479,9 +572,9 @@ def _notify_merchant_when_settled(order: Order, *, plan: ShippingPlan | None = N
 def retry_shipment(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
     """Staff retry a failed shipment: back to pending, the jobs run again (a new carrier key if one was used)."""
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        shipment = lock_shipment(shipment_id)
         if shipment.status != S.FAILED:
-            raise IllegalTransition(current=S(shipment.status).label, target=S.PENDING.label)
+            raise IllegalTransition(current=SHIPMENT.label(shipment.status), target=SHIPMENT.label(S.PENDING))
         if shipment.booking_live_at_carrier:
             raise BookingStillLive(reference=shipment.carrier_reference)
         if shipment.carrier_reference:  # that booking was cancelled: the next one is a new booking
@@ -489,20 +582,29 @@ def retry_shipment(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
             shipment.carrier_reference = shipment.tracking_number = ""
         # The jobs make a new slip and label: the old ones (which print the address) must not linger.
         _discard_after_commit(shipment.slip, shipment.label)
-        shipment.slip = shipment.label = ""
-        shipment.attempts, shipment.error_code, shipment.error, shipment.retry_at = 0, "", "", None
-        shipment.notified_at = None
-        _move(shipment, S.PENDING, by=by, source="admin", note=note)
+        changes = {
+            "idempotency_key": shipment.idempotency_key,
+            "carrier_reference": shipment.carrier_reference,
+            "tracking_number": shipment.tracking_number,
+            "slip": "",
+            "label": "",
+            "attempts": 0,
+            "error_code": "",
+            "error": "",
+            "retry_at": None,
+            "notified_at": None,
+        }
+        _move(shipment, S.PENDING, by=by, source="admin", note=note, changes=changes)
         # The merchant hears again once the retried parcels are booked (or fail again).
         ShippingPlan.objects.filter(order=shipment.order).update(merchant_notified_at=None, tracking_notified_at=None)
-        _enqueue("prepare_shipment", [shipment.pk])
+        _enqueue(tasks.prepare_shipment, [shipment.pk])
     return shipment
 
 
 def confirm_cancelled_at_carrier(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
     """Staff confirm that a booking left live at the carrier has been cancelled there, so it may be retried."""
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        shipment = lock_shipment(shipment_id)
         if not shipment.booking_live_at_carrier:
             return shipment
         shipment.booking_live_at_carrier = False
@@ -522,43 +624,61 @@ def confirm_cancelled_at_carrier(*, shipment_id: int, by: Any, note: str = "") -
 def hand_over(*, shipment_id: int, by: Any, tracking_number: str = "", note: str = "") -> Shipment:
     """Staff hand the parcel to the courier; the in-house courier's tracking number is typed here."""
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        shipment = lock_shipment(shipment_id)
         tracking_number = tracking_number.strip()[:64] or shipment.tracking_number
         if not tracking_number:
             raise TrackingNumberNeeded
-        shipment.tracking_number = tracking_number
-        _move(shipment, S.HANDED_OVER, by=by, source="admin", note=note)
+        changes = {"tracking_number": tracking_number}
+        _move(shipment, S.HANDED_OVER, by=by, source="admin", note=note, changes=changes)
         if shipment.carrier == InHouseCourier.code:
             _send_tracking_numbers_when_complete(shipment.order)
         _advance_order(shipment.order, by=by)
     return shipment
 
 
+def _tracked_parcels(order_id: int) -> list[Shipment] | None:
+    """Every parcel of the order (cancelled ones aside), if each has its tracking number; else None."""
+    parcels = list(Shipment.objects.filter(order_id=order_id).exclude(status=S.CANCELLED).order_by("pk"))
+    if not parcels or any(not parcel.tracking_number for parcel in parcels):
+        return None
+    return parcels
+
+
 def _send_tracking_numbers_when_complete(order: Order) -> None:
     """In-house parcels get their tracking numbers at hand-over: once every parcel of the order (cancelled
-    ones aside) has one, the merchant gets them all in one notice, once."""
-    plan, _created = ShippingPlan.objects.select_for_update().get_or_create(order=order)
-    if plan.tracking_notified_at is not None:
-        return
-    parcels = list(Shipment.objects.filter(order=order).exclude(status=S.CANCELLED).order_by("pk"))
-    if not parcels or any(not parcel.tracking_number for parcel in parcels):
-        return
-    plan.tracking_notified_at = timezone.now()
-    plan.save(update_fields=["tracking_notified_at"])
-    transaction.on_commit(lambda: notices.notify_merchant_tracking(order=order, shipments=parcels), robust=True)
+    ones aside) has one, the merchant gets them all in one notice, once (by task, after commit)."""
+    if _tracked_parcels(order.pk) is not None:
+        tasks.notify_tracking.delay_on_commit(order.pk)
+
+
+def notify_tracking_numbers(*, order_id: int) -> int:
+    """Send the merchant every parcel's tracking number in one notice, once (the plan's `tracking_notified_at`
+    is the marker); returns how many emails went out."""
+    plan = ShippingPlan.objects.filter(order_id=order_id).first()
+    if plan is None or plan.tracking_notified_at is not None or _tracked_parcels(order_id) is None:
+        return 0
+
+    def send(plan: ShippingPlan) -> int:
+        parcels = _tracked_parcels(order_id) or []
+        order = Order.objects.select_related("placed_by").get(pk=order_id)
+        notices.notify_merchant_tracking(order=order, shipments=parcels)
+        return 1
+
+    return send_once(ShippingPlan, plan.pk, marker="tracking_notified_at", send=send)
 
 
 def cancel_shipment(*, shipment_id: int, by: Any, note: str) -> Shipment:
     """Staff cancel a shipment not yet handed over; a carrier booking is cancelled with it."""
     with transaction.atomic():
-        shipment = _lock(shipment_id)
-        if S.CANCELLED not in TRANSITIONS[shipment.status]:
-            raise IllegalTransition(current=S(shipment.status).label, target=S.CANCELLED.label)
-        if shipment.carrier_reference:
+        _booking_guard(shipment_id)  # no booking of this shipment is under way while the carrier cancels it
+        shipment = Shipment.objects.get(pk=shipment_id)
+        SHIPMENT.check(shipment.status, S.CANCELLED)
+        if shipment.carrier_reference:  # the network first, with no row lock held
             try:
                 carrier_for(shipment.carrier).cancel(carrier_reference=shipment.carrier_reference)
             except CarrierError as exc:
                 raise CarrierFailed(reason=exc.message) from exc
+        shipment = lock_shipment(shipment_id)
         _move(shipment, S.CANCELLED, by=by, source="admin", note=note)
         _advance_order(shipment.order, by=by)
     return shipment
@@ -581,14 +701,14 @@ def _advance_order(order: Order, *, by: Any) -> None:
 def _path(current: str, target: str) -> list[str]:
     if target == current:
         return []
-    if target in TRANSITIONS[current]:
+    if SHIPMENT.allows(current, target):
         return [target]
     if current in FORWARD and target in FORWARD and FORWARD.index(target) > FORWARD.index(current):
         return FORWARD[FORWARD.index(current) + 1 : FORWARD.index(target) + 1]
     if current in FORWARD and target not in FORWARD:
         # Lost or returned before we saw it leave: the parcel was picked up, so walk there first.
         for index in range(FORWARD.index(current) + 1, len(FORWARD)):
-            if target in TRANSITIONS[FORWARD[index]]:
+            if SHIPMENT.allows(FORWARD[index], target):
                 return [*FORWARD[FORWARD.index(current) + 1 : index + 1], target]
     return []
 
@@ -601,7 +721,7 @@ def sync_tracking(*, shipment_id: int) -> str:
     carrier = carrier_for(shipment.carrier)
     update = carrier.track(carrier_reference=shipment.carrier_reference, tracking_number=shipment.tracking_number)
     with transaction.atomic():
-        shipment = _lock(shipment_id)
+        shipment = lock_shipment(shipment_id)
         shipment.tracked_at = timezone.now()
         if shipment.error_code == TrackingFailed.code:  # read again: the earlier failure is over
             shipment.error_code = shipment.error = ""
@@ -655,26 +775,35 @@ def _gives_tracking(code: str) -> bool:
 
 def requeue_stalled(*, older_than: timedelta | None = None) -> int:
     """Scheduled: publish again the jobs of shipments that have not moved for a while (lost to a broker
-    outage, a restart, a purge). The jobs are idempotent, so a shipment that was merely slow is safe."""
-    from shipping import tasks
-
+    outage, a restart, a purge), and the merchant's notice of orders whose parcels all settled without it.
+    The jobs are idempotent, so a shipment that was merely slow is safe. Returns how many were published."""
     older_than = settings.SHIPPING_STALLED_MINUTES * timedelta(minutes=1) if older_than is None else older_than
     cutoff = timezone.now() - older_than
     stalled = Shipment.objects.filter(updated_at__lte=cutoff).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=cutoff))
-    jobs: list[tuple[Callable[..., Any], QuerySet[Shipment]]] = [
+    jobs: list[tuple[Any, QuerySet[Shipment]]] = [
         (tasks.prepare_shipment, stalled.filter(status=S.PENDING)),
         (tasks.book_shipment, stalled.filter(status=S.PREPARING)),
         (tasks.notify_shipment, stalled.filter(status__in=BOOKED, notified_at__isnull=True)),
     ]
     published = start_unshipped_orders(cutoff=cutoff)
-    for task, rows in jobs:
-        ids = list(rows.order_by("pk").values_list("pk", flat=True))
-        sent = send_tasks(task, ids)
-        Shipment.objects.filter(pk__in=sent).update(updated_at=timezone.now())
-        published += len(sent)
-        if len(sent) < len(ids):
-            break
+    with transaction.atomic():
+        for task, rows in jobs:
+            ids = list(rows.order_by("pk").values_list("pk", flat=True))
+            # Marked as just published: if the broker is still down, the next sweep after `older_than` retries.
+            Shipment.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+            _enqueue(task, ids)
+            published += len(ids)
+        unsent = (
+            ShippingPlan.objects.filter(started_at__lte=cutoff, merchant_notified_at__isnull=True)
+            .exclude(order__shipments__in=_unsettled_anywhere())
+            .values_list("order_id", flat=True)
+        )
+        _enqueue(tasks.notify_merchant, list(unsent))
     return published
+
+
+def _unsettled_anywhere() -> QuerySet[Shipment]:
+    return Shipment.objects.filter(Q(status__in=ACTIVE) | Q(status__in=BOOKED, notified_at__isnull=True))
 
 
 def unshipped_orders(*, cutoff: datetime) -> QuerySet[Order]:
@@ -684,8 +813,6 @@ def unshipped_orders(*, cutoff: datetime) -> QuerySet[Order]:
     A paid order only counts for consignees that existed when it was paid (later ones wait for the merchant
     to send them to the warehouse); an order in fulfilment counts for any consignee left without a shipment.
     """
-    from orders.models import OrderEvent
-
     paid_at = OrderEvent.objects.filter(order=OuterRef("pk"), status=Order.Status.PAID).order_by("-at").values("at")
     waiting = Consignee.objects.filter(order=OuterRef("pk"), shipment__isnull=True)
     waiting_since_payment = waiting.filter(created_at__lte=OuterRef("paid_at"))

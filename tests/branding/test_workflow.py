@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from branding import services
 from branding.models import BrandingRequest, RequestEvent
+from portal import state
 from tests.branding.helpers import designer, filed, pdf, png, to_stage
 from tests.factories import MembershipFactory, StaffFactory
 
@@ -37,6 +38,19 @@ def test_every_pair_of_stages_follows_the_one_transition_table(start, to):
         item.refresh_from_db()
         assert item.status == start
         assert item.events.count() == events_before
+
+
+def test_the_database_refuses_a_stage_it_does_not_know():
+    item = filed(MembershipFactory())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BrandingRequest.objects.filter(pk=item.pk).update(status="lost")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RequestEvent.objects.filter(request=item).update(status="lost")
+
+
+def test_the_requests_machine_is_the_one_table_and_its_refusal_is_the_shared_one():
+    assert services.REQUEST.table == services.TRANSITIONS
+    assert issubclass(services.IllegalTransition, state.IllegalTransition)
 
 
 def test_the_table_is_the_flow_of_the_issue():

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from audit.models import StaffAccess
 from merchants import services
-from merchants.models import Application, ApplicationEvent, Membership
+from merchants.models import Application, ApplicationEvent, Membership, Merchant
+from portal import state
 from tests.factories import MerchantFactory, UserFactory
 from tests.merchants.factories import ApplicationFactory, SubmittedApplicationFactory, verified_user
 
@@ -165,12 +166,30 @@ def test_a_reviewer_cannot_decide_their_own_application():
 )
 def test_every_pair_of_states_follows_the_transition_table(start, to, allowed):
     application = ApplicationFactory(status=start)
+    reviewer = UserFactory()
     if allowed:
-        services._move(application, to)
+        services.APPLICATION.move(application.pk, to=to, by=reviewer, note="why", ip="203.0.113.5")
+        application.refresh_from_db()
         assert application.status == to
+        event = application.events.get()
+        assert (event.by, event.note, event.ip_address) == (reviewer, "why", "203.0.113.5")
     else:
-        with pytest.raises(services.IllegalTransition):
-            services._move(application, to)
+        with pytest.raises(services.IllegalTransition) as refused:
+            services.APPLICATION.move(application.pk, to=to, by=reviewer)
+        assert refused.value.code == "illegal_transition"
+        assert isinstance(refused.value, state.IllegalTransition)
+        application.refresh_from_db()
+        assert application.status == start
+        assert not application.events.exists()
+
+
+def test_the_database_refuses_an_application_or_merchant_status_it_does_not_know():
+    application = ApplicationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(status="lost")
+    merchant = MerchantFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Merchant.objects.filter(pk=merchant.pk).update(status="closed")
 
 
 def test_status_page_shows_the_question_and_takes_the_answer(client):

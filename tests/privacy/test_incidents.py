@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from merchants.models import Membership
+from privacy.errors import IllegalTransition
 from privacy.models import Incident
 from privacy.services import incidents
-from privacy.services.errors import IllegalTransition
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,12 @@ def test_every_pair_of_stages_follows_the_transition_table(start, to):
         moved = incidents.move(incident, to=to, by=staff, note="step")
         assert moved.status == to
         assert getattr(moved, incidents.STAMP[to]) is not None
+        assert (moved.events.last().status, moved.events.last().note) == (to, "step")
     else:
         with pytest.raises(IllegalTransition):
             incidents.move(incident, to=to, by=staff)
+        incident.refresh_from_db()
+        assert incident.status == start
 
 
 def test_security_registers_an_incident_and_walks_it_to_closure_notifying_the_owners(

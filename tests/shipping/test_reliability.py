@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.db import transaction
 
 from orders import services as order_services
 from orders.models import Order
@@ -194,3 +195,35 @@ def test_stopping_redis_for_a_while_loses_no_shipment(settings, slow_courier, ow
     assert all(s.tracking_number for s in shipments)
     assert Order.objects.get(pk=first.pk).shipping_plan.merchant_notified_at is not None
     assert Order.objects.get(pk=second.pk).shipping_plan.merchant_notified_at is not None
+
+
+def test_while_the_carrier_is_slow_to_book_the_shipment_row_is_not_locked(settings, slow_courier):
+    """The booking job calls the carrier with no row lock held: staff (or any job) lock the same shipment at
+    once, while the courier still sleeps on the booking."""
+    slow_courier.delay = 5.0
+    order = paid_order(1)
+    settings.SHIPPING_QUEUE = "nobody-listens"
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        services.start_white_label_shipping(order=order)
+        shipment = Shipment.objects.get(order=order)
+        services.prepare_shipment(shipment_id=shipment.pk)
+
+        def book_or_lock(which: str) -> float | str:
+            if which == "book":
+                return services.book_shipment(shipment_id=shipment.pk)
+            assert slow_courier.booking_started.wait(30)
+            started = time.monotonic()
+            with transaction.atomic():
+                services.lock_shipment(shipment.pk)
+            return time.monotonic() - started
+
+        outcomes = run_together(book_or_lock, ["book", "lock"])
+    finally:
+        app.conf.task_always_eager = True
+        redis.Redis.from_url(settings.REDIS_URL).delete("nobody-listens")
+    waited = next(outcome for outcome in outcomes if isinstance(outcome, float))
+    assert waited < 1.0, f"the row lock waited {waited:.1f}s on the carrier"
+    assert "label_created" in outcomes and slow_courier.booking_count == 1

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.db import IntegrityError, transaction
 
+from portal import state
 from shipping import services
-from shipping.models import Shipment
+from shipping.models import Shipment, ShipmentEvent
 from shipping.services.shipments import _path
 from tests.factories import StaffFactory
 from tests.shipping.helpers import bare_shipment
@@ -53,6 +55,26 @@ def test_every_pair_of_statuses_moves_only_if_the_table_allows_it(current, targe
         shipment.refresh_from_db()
         assert shipment.status == current
         assert not shipment.events.exists()
+
+
+def test_the_machine_is_the_one_table_and_refuses_with_the_shared_error():
+    assert services.SHIPMENT.table == services.TRANSITIONS
+    assert issubclass(services.IllegalTransition, state.IllegalTransition)
+    shipment = bare_shipment(status="returned")
+    with pytest.raises(state.IllegalTransition) as refused:
+        services.SHIPMENT.move(shipment.pk, to="pending")
+    assert refused.value.code == "illegal_transition"
+    assert str(refused.value) == "A shipment cannot move from “Returned” to “Pending”."
+
+
+def test_the_database_refuses_a_status_it_does_not_know():
+    shipment = bare_shipment(status="pending")
+    services.move(shipment_id=shipment.pk, to="preparing", source="worker")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Shipment.objects.filter(pk=shipment.pk).update(status="lost")
+    for field in ("from_status", "to_status"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ShipmentEvent.objects.filter(shipment=shipment).update(**{field: "lost"})
 
 
 def test_delivery_records_when_it_happened():

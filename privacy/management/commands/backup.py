@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from privacy.errors import BackupError
 from privacy.services.backups import prune_backups, write_backup
-from privacy.services.errors import BackupError
 
 
 class Command(BaseCommand):

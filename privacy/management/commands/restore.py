@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from privacy.errors import BackupError
 from privacy.services.backups import backups_in, restore_backup
-from privacy.services.errors import BackupError
 
 
 class Command(BaseCommand):

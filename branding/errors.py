@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal import state
 from portal.errors import DomainError
 
 
@@ -16,13 +17,15 @@ class BrandingError(DomainError):
     message: Any = _("This is not possible now.")
 
 
-class IllegalTransition(BrandingError):
+class IllegalTransition(BrandingError, state.IllegalTransition):
+    """Carries the stages themselves (`current`, `to`), not their labels: the admin shows its own words."""
+
     code = "illegal_transition"
     message = _("This request cannot move to that stage now.")
 
-    def __init__(self, current: str = "", to: str = "") -> None:
-        self.current, self.to = current, to
-        super().__init__()
+    @property
+    def to(self) -> str:
+        return self.target
 
 
 class NoKind(BrandingError):

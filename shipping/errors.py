@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal import state
 from portal.errors import DomainError
 
 
@@ -29,7 +30,7 @@ class OrderNotPaid(ShippingError):
     message = _("Shipping starts once the order is paid.")
 
 
-class IllegalTransition(ShippingError):
+class IllegalTransition(ShippingError, state.IllegalTransition):
     code = "illegal_transition"
     message = _("A shipment cannot move from “%(current)s” to “%(target)s”.")
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal import state
 from portal.errors import DomainError
 
 
@@ -16,7 +17,7 @@ class PrivacyError(DomainError):
     message: Any = _("This could not be done.")
 
 
-class IllegalTransition(PrivacyError):
+class IllegalTransition(PrivacyError, state.IllegalTransition):
     code = "illegal_transition"
     message = _("This step is not possible from the current stage.")
 
