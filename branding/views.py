@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,10 +17,9 @@ from branding import selectors, services
 from branding.documents import render_proof_sheet
 from branding.files import file_from_token
 from branding.forms import BrandingRequestForm, BrandKitForm, ChangesForm, CommentForm, WithdrawForm
-from branding.models import BrandingFile, BrandingRequest
+from branding.models import BrandingRequest
 from branding.services.kits import DETAIL_FIELDS
 from merchants.access import ACTING_ROLES, MerchantRequest, member_required
-from merchants.selectors import memberships_for
 from portal.http import client_ip
 from portal.uploads import private_file_response
 
@@ -271,22 +269,6 @@ def kit_restore(request: MerchantRequest, version: int) -> HttpResponse:
     return redirect("branding:kit")
 
 
-def _is_designer(user: Any) -> bool:
-    return bool(
-        user.is_staff
-        and user.has_perm("branding.view_brandingrequest")
-        and getattr(user, "is_verified", lambda: False)()
-    )
-
-
-def _member_may_open(user: Any, merchant_id: int) -> bool:
-    """A member of the file's active merchant, with two-factor set up if the merchant requires it."""
-    membership = memberships_for(user=user).filter(merchant_id=merchant_id).first()
-    if membership is None:
-        return False
-    return not membership.merchant.require_two_factor or is_mfa_enabled(user)
-
-
 def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
     """A branding file through an expiring link signed for the person; its merchant's members and designers only."""
     if not request.user.is_authenticated:
@@ -294,7 +276,7 @@ def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
     file_id = file_from_token(token, request.user)
     if file_id is None:
         raise Http404
-    stored = get_object_or_404(BrandingFile.objects.all(), pk=file_id)
-    if not _is_designer(request.user) and not _member_may_open(request.user, stored.merchant_id):
+    stored = selectors.file_for(user=request.user, pk=file_id)
+    if stored is None:
         raise Http404
     return private_file_response(stored.file, download_name=stored.original_name, content_type=stored.content_type)

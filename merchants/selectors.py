@@ -96,3 +96,18 @@ def setting_changes_of(*, merchant: Merchant, limit: int = 20) -> QuerySet[Merch
 def review_queue() -> QuerySet[Application]:
     """Submitted applications, oldest first: what reviewers work on."""
     return Application.objects.filter(status=Application.Status.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def member_count(*, merchant: Merchant) -> int:
+    """How many members the merchant has."""
+    return merchant.memberships.count()
+
+
+def documents_of_application(*, user: Any, application: Application) -> QuerySet[ApplicationDocument]:
+    """The documents of one of the user's own applications."""
+    return documents_of(user=user).filter(application=application)
+
+
+def membership_of(*, user: Any, merchant_id: int) -> Membership | None:
+    """The user's membership of one active merchant, with the merchant, or None."""
+    return memberships_for(user=user).filter(merchant_id=merchant_id).first()

@@ -91,7 +91,7 @@ def _attach_document(application: Application, document_form: DocumentForm | Ans
 def _remove_document(request: HttpRequest, application: Application, pk: str) -> None:
     if not pk.isdigit():
         raise Http404
-    doc = get_object_or_404(selectors.documents_of(user=request.user).filter(application=application), pk=int(pk))
+    doc = get_object_or_404(selectors.documents_of_application(user=request.user, application=application), pk=int(pk))
     try:
         services.remove_document(document=doc)
     except services.MerchantsError as exc:
@@ -138,7 +138,7 @@ def home(request: MerchantRequest) -> HttpResponse:
         "merchants/home.html",
         {
             "memberships": selectors.memberships_for(user=request.user),
-            "member_count": selectors.members_of(merchant=request.merchant).count(),
+            "member_count": selectors.member_count(merchant=request.merchant),
         },
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from merchants.models import Merchant
-from orders.models import Cart, CartLine, Category, Order, Product
+from orders.models import Cart, CartLine, Category, Invoice, Order, OrderLine, Product, ProductPhoto
 
 
 def categories() -> QuerySet[Category]:
@@ -57,3 +57,23 @@ def orders_for(
 def order_detail(*, merchant: Merchant) -> QuerySet[Order]:
     """The merchant's orders with lines and history, for one order's page."""
     return Order.objects.filter(merchant=merchant).prefetch_related("lines", "events__by", "invoices")
+
+
+def lines_in(*, cart: Cart) -> QuerySet[CartLine]:
+    """The cart's lines with their products, to look one up by product."""
+    return cart.lines.select_related("product")
+
+
+def invoices_of(*, merchant: Merchant, reference: str) -> QuerySet[Invoice]:
+    """The invoices and credit notes of one of the merchant's orders."""
+    return Invoice.objects.filter(order__merchant=merchant, order__reference=reference).select_related("order")
+
+
+def product_photos(*, sku: str) -> QuerySet[ProductPhoto]:
+    """The photos of a listed product."""
+    return ProductPhoto.objects.filter(product__sku=sku, product__is_active=True)
+
+
+def lines_of(*, order: Order) -> list[OrderLine]:
+    """An order's lines, in their order (from the prefetch when the order has one)."""
+    return list(order.lines.all())

@@ -13,7 +13,7 @@ from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders import selectors, services
 from orders.extensions import order_links
 from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
-from orders.models import Invoice, Order, Product, ProductPhoto
+from orders.models import Order, Product
 from orders.money import BASE_CURRENCY, Money
 from portal.uploads import private_file_response
 
@@ -71,13 +71,15 @@ def product_detail(request: MerchantRequest, sku: str) -> HttpResponse:
 @member_required(roles=ACTING_ROLES)
 def cart_add(request: MerchantRequest, sku: str) -> HttpResponse:
     product = get_object_or_404(selectors.catalogue(), sku=sku)
-    result = services.add_lines(
-        cart=services.cart_for(merchant=request.merchant, user=request.user),
-        text=f"{product.sku},{request.POST.get('quantity', '')}",
-    )
-    for _number, error in result.errors:
-        messages.error(request, error)
-    if result.added:
+    try:
+        services.add_to_cart(
+            cart=services.cart_for(merchant=request.merchant, user=request.user),
+            product=product,
+            quantity=services.quantity_from(request.POST.get("quantity", "").strip()),
+        )
+    except services.OrderError as exc:
+        messages.error(request, str(exc.message))
+    else:
         messages.success(request, _("Added to your cart."))
     return redirect("orders:cart")
 
@@ -108,7 +110,7 @@ def cart(request: MerchantRequest) -> HttpResponse:
 @member_required(roles=ACTING_ROLES)
 def cart_set(request: MerchantRequest, product_id: int) -> HttpResponse:
     current = services.cart_for(merchant=request.merchant, user=request.user)
-    line = get_object_or_404(current.lines.select_related("product"), product_id=product_id)
+    line = get_object_or_404(selectors.lines_in(cart=current), product_id=product_id)
     form = QuantityForm(request.POST)
     if form.is_valid():
         try:
@@ -210,26 +212,22 @@ def order_cancel(request: MerchantRequest, reference: str) -> HttpResponse:
 def order_reorder(request: MerchantRequest, reference: str) -> HttpResponse:
     """Put a past order's products back in the cart."""
     order = get_object_or_404(selectors.order_detail(merchant=request.merchant), reference=reference)
-    text = "\n".join(f"{line.sku},{line.quantity}" for line in order.lines.all())
-    _report(
-        request, services.add_lines(cart=services.cart_for(merchant=request.merchant, user=request.user), text=text)
-    )
+    current = services.cart_for(merchant=request.merchant, user=request.user)
+    _report(request, services.add_order_lines(cart=current, order=order))
     return redirect("orders:cart")
 
 
 @member_required
 def invoice_download(request: MerchantRequest, reference: str, number: str) -> HttpResponseBase:
     """One of the merchant's invoices, as a PDF attachment."""
-    invoice = get_object_or_404(
-        Invoice.objects.filter(order__merchant=request.merchant, order__reference=reference), number=number
-    )
+    invoice = get_object_or_404(selectors.invoices_of(merchant=request.merchant, reference=reference), number=number)
     return private_file_response(invoice.pdf, download_name=f"{invoice.number}.pdf", content_type="application/pdf")
 
 
 @member_required
 def product_photo(request: MerchantRequest, sku: str, pk: int) -> HttpResponseBase:
     """A catalogue photo, for members; checked by content when uploaded, served sandboxed."""
-    photo = get_object_or_404(ProductPhoto.objects.filter(product__sku=sku, product__is_active=True), pk=pk)
+    photo = get_object_or_404(selectors.product_photos(sku=sku), pk=pk)
     return private_file_response(
         photo.image,
         download_name=(photo.image.name or "photo").rsplit("/", 1)[-1],

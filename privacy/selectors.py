@@ -96,3 +96,8 @@ def policies_for(*, user: Any) -> list[tuple[PolicyVersion, Any]]:
         if version is not None:
             result.append((version, accepted.get(version.pk)))
     return result
+
+
+def published_policy_versions() -> QuerySet[PolicyVersion]:
+    """Every published policy version, of every kind (the ones a member may accept)."""
+    return PolicyVersion.objects.filter(published_at__isnull=False)

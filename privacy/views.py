@@ -179,7 +179,7 @@ def cancel_erasure(request: MerchantRequest) -> HttpResponse:
 @member_required
 def accept_policy(request: MerchantRequest, pk: int) -> HttpResponse:
     """Accept a published policy version explicitly."""
-    version = get_object_or_404(PolicyVersion.objects.filter(published_at__isnull=False), pk=pk)
+    version = get_object_or_404(selectors.published_policy_versions(), pk=pk)
     policies.accept(user=request.user, version=version)
     messages.success(request, _("Thank you: your acceptance is recorded."))
     return redirect("privacy:centre")

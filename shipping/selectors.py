@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from merchants.models import Merchant
 from orders.models import Order
-from shipping.models import Consignee, ConsigneeItem, Shipment
+from shipping.models import Consignee, ConsigneeItem, Shipment, ShippingPlan
 
 
 def white_label_orders(*, merchant: Merchant) -> QuerySet[Order]:
@@ -49,3 +49,8 @@ def latest_white_label_orders(*, merchant: Merchant, count: int = 10) -> list[Or
         .annotate(consignee_count=Count("consignees"))
         .order_by("-placed_at")[:count]
     )
+
+
+def plan_of(*, order: Order) -> ShippingPlan | None:
+    """The order's shipping plan (whether consignees are notified), if one was saved."""
+    return ShippingPlan.objects.filter(order=order).first()

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from branding.selectors import active_brand_kit
 from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders.models import Order
+from orders.selectors import lines_of
 from shipping import masking, selectors, services
 from shipping.forms import ConsigneeCsvForm, ConsigneeForm, NotifyForm
-from shipping.models import Shipment, ShippingPlan
+from shipping.models import Shipment
 
 PAGE_SIZE = 50
 API_PAGE_SIZE = 100
@@ -56,8 +57,8 @@ def _masked_row(consignee: Any) -> dict[str, Any]:
 def _page_context(request: MerchantRequest, order: Order, **forms: Any) -> dict[str, Any]:
     page = Paginator(selectors.consignees_of(order=order), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [_masked_row(consignee) for consignee in page]
-    plan = ShippingPlan.objects.filter(order=order).first()
-    lines = list(order.lines.all())
+    plan = selectors.plan_of(order=order)
+    lines = lines_of(order=order)
     editable = services.consignees_editable(order) and request.membership.role in ACTING_ROLES
     progress = services.progress_of(order)
     remaining = services.remaining_quantities(order)
@@ -95,7 +96,7 @@ def consignees(request: MerchantRequest, reference: str) -> HttpResponse:
 @require_POST
 def consignee_add(request: MerchantRequest, reference: str) -> HttpResponse:
     order = _order(request, reference)
-    form = ConsigneeForm(request.POST, lines=list(order.lines.all()))
+    form = ConsigneeForm(request.POST, lines=lines_of(order=order))
     if form.is_valid():
         try:
             services.add_consignees(order=order, by=request.user, consignees=[form.cleaned_consignee])
@@ -267,7 +268,7 @@ def _api_add(request: MerchantRequest, order: Order) -> JsonResponse:
         return JsonResponse(
             {"error": "invalid_body", "message": _("Send a consignee object or a list of them.")}, status=400
         )
-    lines = list(order.lines.all())
+    lines = lines_of(order=order)
     cleaned, errors = [], []
     for index, entry in enumerate(entries):
         try:

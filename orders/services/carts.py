@@ -16,6 +16,7 @@ from merchants.models import Merchant
 from orders.models import Cart, CartLine, Order, Product
 from orders.money import BASE_CURRENCY, Money
 from orders.services.placing import (
+    InvalidQuantity,
     Minimum,
     OrderError,
     PricedLine,
@@ -29,14 +30,18 @@ from orders.services.placing import (
     vat_on,
     vat_rate_for,
 )
+from portal.state import lock
 
 __all__ = [
     "CartSummary",
     "LineErrors",
     "add_lines",
+    "add_order_lines",
+    "add_to_cart",
     "cart_for",
     "checkout",
     "parse_lines",
+    "quantity_from",
     "set_quantity",
     "summarise",
 ]
@@ -52,12 +57,13 @@ def cart_for(*, merchant: Merchant, user: Any) -> Cart:
 
 def set_quantity(*, cart: Cart, product: Product, quantity: int) -> None:
     """Set a line's quantity (0 removes it), within the product's minimum and step."""
-    if quantity == 0:
-        CartLine.objects.filter(cart=cart, product=product).delete()
-    else:
-        check_orderable(product=product, quantity=quantity)
-        CartLine.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
-    _touch(cart)
+    with transaction.atomic():
+        if quantity == 0:
+            CartLine.objects.filter(cart=cart, product=product).delete()
+        else:
+            check_orderable(product=product, quantity=quantity)
+            CartLine.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
+        _touch(cart)
 
 
 def _touch(cart: Cart) -> None:
@@ -98,13 +104,49 @@ def parse_lines(text: str) -> list[tuple[int, str, str]]:
     return rows
 
 
+def quantity_from(text: str) -> int:
+    """A typed quantity as a whole number above zero; anything else is refused with what was typed."""
+    try:
+        quantity = int(text)
+    except ValueError:
+        quantity = 0
+    if quantity <= 0:
+        raise InvalidQuantity(_("“%(value)s” is not a quantity.") % {"value": text})
+    return quantity
+
+
+def add_to_cart(*, cart: Cart, product: Product, quantity: int) -> CartLine:
+    """Add a quantity of one product to the cart; the whole line keeps to the product's minimum and step."""
+    if quantity <= 0:
+        raise InvalidQuantity(_("“%(value)s” is not a quantity.") % {"value": quantity})
+    with transaction.atomic():
+        # Locked, so that two additions of the same product are counted one after the other.
+        lock(Cart, cart.pk)
+        current = CartLine.objects.filter(cart=cart, product=product).values_list("quantity", flat=True).first()
+        total = (current or 0) + quantity
+        check_orderable(product=product, quantity=total)
+        line, _created = CartLine.objects.update_or_create(cart=cart, product=product, defaults={"quantity": total})
+        _touch(cart)
+    return line
+
+
 def add_lines(*, cart: Cart, text: str) -> LineErrors:
     """Add "SKU,quantity" lines to the cart; good lines are added, every bad one is reported by number."""
-    result = LineErrors()
     rows = parse_lines(text)
     if len(rows) > MAX_IMPORT_LINES:
-        result.errors.append((0, _("At most %(count)s lines at a time.") % {"count": MAX_IMPORT_LINES}))
-        return result
+        return LineErrors(errors=[(0, _("At most %(count)s lines at a time.") % {"count": MAX_IMPORT_LINES})])
+    return _add_rows(cart=cart, rows=rows)
+
+
+def add_order_lines(*, cart: Cart, order: Order) -> LineErrors:
+    """Put a past order's products back in the cart; a line that cannot be ordered now is reported by number."""
+    rows = [(number, line.sku, str(line.quantity)) for number, line in enumerate(order.lines.all(), start=1)]
+    return _add_rows(cart=cart, rows=rows)
+
+
+def _add_rows(*, cart: Cart, rows: list[tuple[int, str, str]]) -> LineErrors:
+    """Add (line number, SKU, quantity typed) rows: each good one is added, each bad one reported."""
+    result = LineErrors()
     products = {p.sku.upper(): p for p in Product.objects.filter(is_active=True, sku__in=[r[1].upper() for r in rows])}
     quantities = dict(CartLine.objects.filter(cart=cart).values_list("product_id", "quantity"))
     changed: dict[int, CartLine] = {}
@@ -114,14 +156,7 @@ def add_lines(*, cart: Cart, text: str) -> LineErrors:
             result.errors.append((number, _("Unknown SKU “%(sku)s”.") % {"sku": sku}))
             continue
         try:
-            quantity = int(quantity_text)
-        except ValueError:
-            quantity = 0
-        if quantity <= 0:
-            result.errors.append((number, _("“%(value)s” is not a quantity.") % {"value": quantity_text}))
-            continue
-        total = quantities.get(product.pk, 0) + quantity
-        try:
+            total = quantities.get(product.pk, 0) + quantity_from(quantity_text)
             check_orderable(product=product, quantity=total)
         except OrderError as exc:
             result.errors.append((number, str(exc.message)))
