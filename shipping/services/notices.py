@@ -11,12 +11,12 @@ from django.core.mail import make_msgid
 from django.urls import reverse
 
 from orders.models import Order
+from portal import leak_guard
 from portal.emails import build_templated_email, send_templated_email
 from portal.mail import PURPOSE_ATTRIBUTE
 from portal.roles import staff_with_role
 from privacy.models import Disclosure
 from privacy.services.disclosures import record_disclosure
-from shipping import leak_guard
 from shipping.models import Shipment
 from shipping.services.errors import NoticeWithheld
 

@@ -24,9 +24,10 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from branding.selectors import active_brand_kit
 from orders.models import Order
+from portal import leak_guard
 from portal.pdf import render_pdf
 from portal.uploads import PDF, private_name
-from shipping import documents, leak_guard
+from shipping import documents
 from shipping.carriers import Carrier, CarrierError, CarrierRejected, Parcel, carrier_for
 from shipping.carriers.in_house import InHouseCourier
 from shipping.models import Consignee, Shipment, ShipmentEvent, ShippingPlan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from shipping import leak_guard
+from portal import leak_guard
 from shipping.models import Shipment
 from shipping.services import start_white_label_shipping
 from tests.factories import StaffFactory
