@@ -3,15 +3,21 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint (Pango, fast HarfBuzz subsetting), fonts with Arabic, pg_dump for backups.
+# WeasyPrint (Pango, fast HarfBuzz subsetting), fonts with Arabic, pg_dump for backups, poppler's pdftotext
+# and ICU for the leak guard.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-noto-core fonts-dejavu-core postgresql-client \
+      fonts-noto-core fonts-dejavu-core postgresql-client poppler-utils libicu72 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+# PyICU has no wheel: it builds against ICU's headers, which leave the image with the compiler afterwards.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends g++ pkg-config libicu-dev \
+ && pip install -r requirements.txt \
+ && apt-get purge -y --auto-remove g++ pkg-config libicu-dev \
+ && rm -rf /var/lib/apt/lists/*
 
 COPY . .
 # Build steps run in production mode with throwaway values: development mode would generate the secret

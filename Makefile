@@ -5,17 +5,17 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system-deps translations lint hooks format bench-orders clean
+.PHONY: run test install install-dev system-deps build-deps translations lint hooks format bench-orders clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+$(VENV)/.runtime: requirements.txt | $(BIN)/python build-deps
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python build-deps
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
@@ -38,6 +38,10 @@ test: install-dev system-deps
 
 system-deps:
 	@bash scripts/install-system-deps.sh
+
+## build-deps: what pip needs to build PyICU (ICU's headers, pkg-config, a C++ compiler).
+build-deps:
+	@bash scripts/install-system-deps.sh build
 
 # Our apps, lowest first (docs/architecture.md); those not created yet are left out.
 APPS := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,portal audit merchants orders payments branding shipping integrations privacy)))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from branding import kit_guard
 from branding.artwork import PRINT_MIN_SIDE
 from branding.models import KIND_FIELDS, BrandingRequest
 
@@ -158,6 +159,18 @@ class BrandKitForm(forms.Form):
 
     def clean_colours(self) -> str:
         return clean_colours(self.cleaned_data.get("colours", ""))
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse, field by field, any text that shows the store (its name, address, domain...)."""
+        cleaned = super().clean() or {}
+        values = {name: cleaned[name] for name in kit_guard.TEXT_FIELDS if isinstance(cleaned.get(name), str)}
+        labels = {name: str(self.fields[name].label) for name in kit_guard.TEXT_FIELDS}
+        refused, together = kit_guard.refused_fields(values, labels)
+        for name, error in refused.items():
+            self.add_error(name, error)
+        if together is not None:
+            self.add_error(None, together)
+        return cleaned
 
 
 class QuoteForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from branding.artwork import check_branding_file, print_logo
 from branding.errors import UnknownKitVersion
+from branding.kit_guard import check_kit_logo
 from branding.models import BrandingFile, BrandingRequest, BrandKit, Proof
 from branding.services.storage import store_file
 from merchants.models import Merchant
@@ -47,7 +48,10 @@ def kit_from_approved_proof(*, request: BrandingRequest, proof: Proof, by: Any) 
 def upload_brand_kit(*, merchant: Merchant, by: Any, logo: UploadedFile | None, data: dict[str, Any]) -> BrandKit:
     """A merchant brings its own logo and brand details: a new active kit version (the logo kept if none sent)."""
     details = {name: data.get(name, "") for name in DETAIL_FIELDS}
-    print_ready = print_logo(check_branding_file(logo, images_only=True)) if logo is not None else None
+    checked = check_branding_file(logo, images_only=True) if logo is not None else None
+    print_ready = print_logo(checked) if checked is not None else None
+    if checked is not None and print_ready is not None:
+        check_kit_logo(checked.content, print_ready.content)  # raises ValidationError: the store's own logo
     with transaction.atomic():
         current = _current(merchant)
         if print_ready is not None:

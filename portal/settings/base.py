@@ -238,8 +238,11 @@ STORE_VAT_NUMBER = env.str("STORE_VAT_NUMBER", default="310123456700003")
 STORE_REGISTRATION_NUMBER = env.str("STORE_REGISTRATION_NUMBER", default="1010654321")
 STORE_ADDRESS = env.str("STORE_ADDRESS", default="King Abdulaziz Road 120, Riyadh 12611, Saudi Arabia")
 STORE_DOMAIN = env.str("STORE_DOMAIN", default="maisondumaroc.example")
+# The store's name in Arabic script, as Arabic-speaking customers and partners write it.
+STORE_NAME_AR = env.str("STORE_NAME_AR", default="مؤسسة ميزون دو ماروك التجارية")
 
-# White-label shipping (the carriers are in integrations.py). Other names and logo fingerprints (SHA-256) of
+# White-label shipping (the carriers are in integrations.py). Other names and logo fingerprints (SHA-256 of
+# the files, and perceptual hashes of the drawings: `python manage.py store_logo_fingerprints logo.png`) of
 # the store that white-label documents must never show, beside the identity above and staff emails.
 SHIPPING_MAX_ATTEMPTS = env.int("SHIPPING_MAX_ATTEMPTS", default=6)  # carrier calls before a shipment fails
 SHIPPING_RETRY_BASE_SECONDS = env.float("SHIPPING_RETRY_BASE_SECONDS", default=30.0)
@@ -250,6 +253,7 @@ SHIPPING_QUEUE = env.str("SHIPPING_QUEUE", default="")  # empty: Celery's defaul
 SHIPPING_NOTICE_FROM_EMAIL = env.str("SHIPPING_NOTICE_FROM_EMAIL", default="no-reply@parcel-notices.example")
 STORE_ALIASES = env.list("STORE_ALIASES", default=[])
 STORE_LOGO_SHA256 = env.list("STORE_LOGO_SHA256", default=[])
+STORE_LOGO_PERCEPTUAL_HASHES = env.list("STORE_LOGO_PERCEPTUAL_HASHES", default=[])
 
 # Orders: a rate older than this blocks ordering in its currency (pegged and base rates never age).
 EXCHANGE_RATE_MAX_AGE_HOURS = env.int("EXCHANGE_RATE_MAX_AGE_HOURS", default=48)

@@ -13,10 +13,10 @@ from django.urls import reverse
 from audit.disclosures import record_disclosure
 from audit.models import Disclosure
 from orders.models import Order
+from portal import leak_guard
 from portal.emails import build_templated_email, send_templated_email
 from portal.mail import PURPOSE_ATTRIBUTE
 from portal.roles import staff_with_role
-from shipping import leak_guard
 from shipping.errors import NoticeWithheld
 from shipping.models import Shipment
 

@@ -31,11 +31,11 @@ from audit.models import Disclosure
 from branding.selectors import active_brand_kit
 from orders import services as order_services
 from orders.models import Order, OrderEvent
-from portal import state
+from portal import leak_guard, state
 from portal.notices import send_once
 from portal.pdf import render_pdf
 from portal.uploads import PDF, private_name
-from shipping import documents, leak_guard, tasks
+from shipping import documents, tasks
 from shipping.carriers import Booking, Carrier, CarrierError, CarrierRejected, Parcel, carrier_for
 from shipping.carriers.in_house import InHouseCourier
 from shipping.errors import (

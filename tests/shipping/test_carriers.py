@@ -6,10 +6,10 @@ import socket
 
 import pytest
 
+from portal.leak_guard import pdf_text
 from shipping.carriers import CarrierRejected, CarrierUnavailable, Parcel, carrier_for
 from shipping.carriers.http import HttpCarrier
 from shipping.carriers.in_house import InHouseCourier
-from shipping.leak_guard import pdf_text
 
 PARCEL = Parcel(
     reference="SH-TEST0001",

@@ -11,7 +11,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from orders.models import Order
-from shipping import demo, leak_guard
+from portal import leak_guard
+from shipping import demo
 from shipping.models import Shipment
 
 pytestmark = pytest.mark.django_db

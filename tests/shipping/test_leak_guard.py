@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core import mail
 
-from shipping import leak_guard
+from portal import leak_guard
 from shipping.models import Shipment
 from shipping.services import start_white_label_shipping
 from tests.factories import StaffFactory
@@ -158,3 +160,57 @@ def test_a_carrier_label_naming_the_store_is_cancelled_and_blocked(courier, djan
     assert (shipment.status, shipment.error_code) == ("failed", "leak_label")
     assert courier.cancelled == [shipment.carrier_reference]
     assert not shipment.label
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        "Sourced with love from maison du maгoc",  # Cyrillic г
+        "Sourced with love from maıson du maroc",  # dotless ı
+        "Sourced with love from Maisօn du Marօc",  # Armenian օ
+        "Sourced with love from Ｍａｉｓｏｎ ｄｕ Ｍａｒｏｃ",  # full-width: pypdf reads garbage, poppler the name
+    ],
+)
+def test_a_kit_saved_around_the_form_still_blocks_the_shipment(courier, django_capture_on_commit_callbacks, disguise):
+    """Defence in depth: the four disguises that went through onto a shipped slip, in a kit saved by the
+    service (which the brand kit page's check does not cover), block the shipment."""
+    from orders import services as order_services
+
+    order, owner = white_label_order(units=1)
+    brand_kit(owner, slip_message=disguise)
+    with_consignees(order, owner, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_white_label_shipping(order=order_services.mark_paid(order=order, source="test"))
+    shipment = Shipment.objects.get(order=order)
+    assert (shipment.status, shipment.error_code) == ("failed", "leak")
+    assert "the store's name" in shipment.error
+    assert courier.booking_count == 0
+
+
+def test_a_kit_logo_that_is_a_re_encoded_copy_of_the_store_logo_blocks_the_shipment(
+    courier, django_capture_on_commit_callbacks, settings
+):
+    """The kit was saved before the store's logo was configured: the slip's check still refuses the copy."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from branding import services as branding_services
+    from orders import services as order_services
+    from tests.branding.test_kit_leak_guard import encoded, store_logo
+
+    order, owner = white_label_order(units=1)
+    copy = SimpleUploadedFile("logo.jpg", encoded(store_logo(), "JPEG", quality=60), content_type="image/jpeg")
+    branding_services.upload_brand_kit(
+        merchant=owner.merchant,
+        by=owner.user,
+        logo=copy,
+        data={"sender_name": "Atlas Argan Boutique", "return_address": "4 Quai de Valmy, 75010 Paris"},
+    )
+    original = encoded(store_logo())
+    settings.STORE_LOGO_SHA256 = [hashlib.sha256(original).hexdigest()]
+    settings.STORE_LOGO_PERCEPTUAL_HASHES = [leak_guard.perceptual_hash(original)]
+    with_consignees(order, owner, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_white_label_shipping(order=order_services.mark_paid(order=order, source="test"))
+    shipment = Shipment.objects.get(order=order)
+    assert (shipment.status, shipment.error_code) == ("failed", "leak")
+    assert "logo" in shipment.error
