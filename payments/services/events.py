@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from payments import tasks
 from payments.errors import InvalidEvent, MalformedEvent
 from payments.models import PaymentAttempt, ProviderEvent
 from payments.providers import get_provider, is_configured
@@ -63,34 +64,29 @@ def receive_event(*, provider: str, incoming: IncomingEvent) -> tuple[ProviderEv
         )
         if created or event.processed_at is None:
             # A re-delivery of an event we never processed enqueues it again (its job does nothing twice).
-            transaction.on_commit(lambda: enqueue_event(event.pk))
+            enqueue_event(event.pk)
     return event, created
 
 
-def enqueue_event(event_id: int) -> bool:
-    """Enqueue an event's job; if the broker refuses, the event stays stored and the sweep will process it."""
-    from payments.tasks import process_provider_event
-
-    try:
-        process_provider_event.delay(event_id)
-    except Exception:  # the broker's errors vary by transport; the sweep is the safety net either way
-        logger.exception("provider event not enqueued: left for the sweep", extra={"event": event_id})
-        return False
-    return True
+def enqueue_event(event_id: int) -> None:
+    """Enqueue an event's job once the transaction commits; if the broker refuses, the failure is logged (never
+    raised to the provider's request), the event stays stored and unprocessed, and the sweep enqueues it again."""
+    tasks.process_provider_event.delay_on_commit(event_id)
 
 
 def sweep_unprocessed_events(*, now: datetime | None = None) -> int:
     """Enqueue again the events stored more than `SWEEP_AFTER` ago and still unprocessed (oldest first)."""
     now = now or timezone.now()
-    stale = (
+    stale = list(
         ProviderEvent.objects.filter(processed_at__isnull=True, received_at__lte=now - SWEEP_AFTER)
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    enqueued = sum(enqueue_event(pk) for pk in stale)
-    if enqueued:
-        logger.warning("unprocessed provider events enqueued again", extra={"count": enqueued})
-    return enqueued
+    for pk in stale:
+        enqueue_event(pk)
+    if stale:
+        logger.warning("unprocessed provider events enqueued again", extra={"count": len(stale)})
+    return len(stale)
 
 
 def process_event(*, event_id: int) -> str:
