@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from merchants.models import Merchant
 from orders.models import Order
 from orders.money import Money
-from payments.models import BankTransfer, Payment, PaymentAttempt, Refund, TransferProof
+from payments.models import BankTransfer, Payment, PaymentAttempt, Reconciliation, Refund, TransferProof
 
 
 class PaymentState:
@@ -108,12 +108,25 @@ def payable_order(*, merchant: Merchant) -> QuerySet[Order]:
 
 
 def attempts_of(*, order: Order) -> QuerySet[PaymentAttempt]:
+    """The order's payment attempts, newest first (an attempt of another order is not among them)."""
     return PaymentAttempt.objects.filter(order=order).order_by("-number")
 
 
 def transfer_of(*, order: Order) -> BankTransfer | None:
+    """The order's bank transfer, if bank transfer was chosen."""
     return BankTransfer.objects.filter(order=order).first()
 
 
 def proofs_of(*, transfer: BankTransfer) -> QuerySet[TransferProof]:
+    """The transfer's proofs, oldest first, with who uploaded them."""
     return transfer.proofs.select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
+def proofs_for(*, merchant: Merchant, reference: str) -> QuerySet[TransferProof]:
+    """The proofs of transfer of the merchant's order `reference` (another merchant's proof is not among them)."""
+    return TransferProof.objects.filter(transfer__order__merchant=merchant, transfer__order__reference=reference)
+
+
+def reconciliations_of(*, transfer: BankTransfer) -> QuerySet[Reconciliation]:
+    """What finance recorded for the transfer, in the order it was recorded."""
+    return Reconciliation.objects.filter(transfer=transfer).order_by("at", "pk")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,9 +20,7 @@ from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders.models import Order
 from payments import selectors, services
 from payments.forms import ProofForm
-from payments.models import BankTransfer, PaymentAttempt, Provider, TransferProof
-from payments.providers import ADAPTERS, get_provider
-from payments.providers.moyasar import MoyasarProvider
+from payments.models import BankTransfer, PaymentAttempt, Provider
 from portal.http import client_ip
 from portal.uploads import private_file_response
 
@@ -33,7 +32,7 @@ def _order(request: MerchantRequest, reference: str) -> Order:
 
 
 def _attempt(order: Order, number: int) -> PaymentAttempt:
-    return get_object_or_404(PaymentAttempt.objects.filter(order=order), number=number)
+    return get_object_or_404(selectors.attempts_of(order=order), number=number)
 
 
 @require_GET
@@ -42,7 +41,7 @@ def pay(request: MerchantRequest, reference: str) -> HttpResponse:
     """How the order can be paid (only the methods it is eligible for), what it has received, its attempts."""
     order = _order(request, reference)
     summary = selectors.payment_summary(order=order)
-    eligibility = services.eligibility_for(order=order)
+    options = services.payment_options(order=order)
     can_pay = (
         order.status == Order.Status.AWAITING_PAYMENT
         and summary.due.amount > 0
@@ -55,11 +54,9 @@ def pay(request: MerchantRequest, reference: str) -> HttpResponse:
             "order": order,
             "summary": summary,
             "can_pay": can_pay,
-            "stripe_methods": eligibility.for_provider(Provider.STRIPE),
-            "saudi_methods": [
-                m for m in eligibility.offered if m.provider in ADAPTERS and m.provider != Provider.STRIPE
-            ],
-            "offers_transfer": eligibility.offers("bank_transfer"),
+            "stripe_methods": options.stripe,
+            "saudi_methods": options.saudi,
+            "offers_transfer": options.transfer,
             "transfer": selectors.transfer_of(order=order),
             "attempts": list(selectors.attempts_of(order=order)[:20]),
         },
@@ -70,7 +67,7 @@ def pay(request: MerchantRequest, reference: str) -> HttpResponse:
 @member_required(roles=ACTING_ROLES)
 def start(request: MerchantRequest, reference: str, provider: str) -> HttpResponse:
     """Open a payment with a provider; refused on the server when the order is not eligible for it."""
-    if provider not in ADAPTERS:
+    if not services.is_checkout_provider(provider):
         raise Http404
     order = _order(request, reference)
     try:
@@ -97,7 +94,7 @@ def attempt(request: MerchantRequest, reference: str, number: int) -> HttpRespon
     context = {"order": order, "attempt": attempt, "open": open_ and order.status == Order.Status.AWAITING_PAYMENT}
     if attempt.provider == Provider.STRIPE and context["open"] and request.membership.role in ACTING_ROLES:
         try:
-            client_secret = get_provider(Provider.STRIPE).client_secret(attempt=attempt)  # type: ignore[attr-defined]
+            client_secret = services.stripe_client_secret(attempt=attempt)
         except services.PaymentError as exc:
             messages.error(request, str(exc.message))
             return redirect("pay:order", reference=reference)
@@ -110,18 +107,12 @@ def attempt(request: MerchantRequest, reference: str, number: int) -> HttpRespon
                 "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
                 "stripe_js_url": settings.STRIPE_JS_URL,
                 "return_url": request.build_absolute_uri(
-                    _reverse("pay:attempt_return", reference=reference, number=number)
+                    reverse("pay:attempt_return", kwargs={"reference": reference, "number": number})
                 ),
                 "locale": get_language() or "en",
             },
         )
     return render(request, "payments/attempt.html", context)
-
-
-def _reverse(name: str, **kwargs: object) -> str:
-    from django.urls import reverse
-
-    return reverse(name, kwargs=kwargs)
 
 
 @never_cache
@@ -180,7 +171,7 @@ def bank_transfer(request: MerchantRequest, reference: str) -> HttpResponse:
             "transfer": transfer,
             "summary": selectors.payment_summary(order=order),
             "proofs": list(selectors.proofs_of(transfer=transfer)),
-            "reconciliations": list(transfer.reconciliations.order_by("at", "pk")),
+            "reconciliations": list(selectors.reconciliations_of(transfer=transfer)),
             "form": ProofForm(),
             "can_upload": request.membership.role in ACTING_ROLES and transfer.status in BankTransfer.EXPECTED,
             "iban": settings.BANK_TRANSFER_IBAN,
@@ -220,10 +211,7 @@ def proof_upload(request: MerchantRequest, reference: str) -> HttpResponse:
 @member_required
 def proof_download(request: MerchantRequest, reference: str, pk: int) -> HttpResponseBase:
     """One of the order's proofs of transfer, for the merchant's members only."""
-    proof = get_object_or_404(
-        TransferProof.objects.filter(transfer__order__merchant=request.merchant, transfer__order__reference=reference),
-        pk=pk,
-    )
+    proof = get_object_or_404(selectors.proofs_for(merchant=request.merchant, reference=reference), pk=pk)
     return private_file_response(proof.file, download_name=proof.original_name, content_type=proof.content_type)
 
 
@@ -232,7 +220,7 @@ def proof_download(request: MerchantRequest, reference: str, pk: int) -> HttpRes
 @require_POST
 def webhook(request: HttpRequest, provider: str) -> JsonResponse:
     """A provider's event: verify it, store it once, enqueue its processing. Nothing else happens here."""
-    if provider not in ADAPTERS:
+    if not services.is_checkout_provider(provider):
         raise Http404
     try:
         incoming = services.verify_event(
@@ -255,7 +243,7 @@ def webhook(request: HttpRequest, provider: str) -> JsonResponse:
 def moyasar_invoice_callback(request: HttpRequest) -> JsonResponse:
     """The gateway says an invoice changed: the invoice is read again from the gateway; the call proves nothing."""
     try:
-        invoice_id = MoyasarProvider().verify_invoice_callback(body=request.body)
+        invoice_id = services.verify_invoice_callback(body=request.body)
     except services.InvalidEvent:
         services.record_invalid_event(provider="moyasar", request=request)
         return JsonResponse({"error": "invalid callback"}, status=400)

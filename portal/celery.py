@@ -18,24 +18,32 @@ class PortalTask(DjangoTask):
     """DjangoTask (`delay_on_commit`: enqueue only once the transaction has committed) that never turns a
     failure to enqueue (broker outage, result backend out of reach) into an error for the request whose
     transaction already committed: the job is logged as not enqueued, and the periodic sweeps pick up what
-    they cover (shipments of paid orders, stored provider events, stalled shipments)."""
+    they cover (shipments of paid orders, stored provider events, stalled shipments).
+
+    A task may say in its log line what becomes of a job not enqueued:
+    `@shared_task(not_enqueued="provider event not enqueued (left for the sweep)")`."""
+
+    #: the start of the log line written when this task could not be enqueued after commit
+    not_enqueued = "task not enqueued"
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
         transaction.on_commit(lambda: self._enqueue_or_log(args, kwargs))
 
     def _enqueue_or_log(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if self.app.conf.task_always_eager:  # run here: the task's own errors must surface
-            self.delay(*args, **kwargs)
-            return
         try:
             self.delay(*args, **kwargs)
-        except (OperationalError, ConnectionError) as exc:
-            logger.error(
-                "task not enqueued: broker unreachable", extra={"task": self.name, "error": type(exc).__name__}
-            )
-        except Exception as exc:  # noqa: BLE001 - the transaction committed: the request must not fail now
-            # A result backend out of reach, a bad broker URL...: the sweeps pick the work up later.
-            logger.error("task not enqueued", extra={"task": self.name, "error": type(exc).__name__})
+        except OperationalError as exc:  # kombu's: the broker refused (in eager mode, only a simulated outage)
+            self._log_not_enqueued(exc, "broker unreachable")
+        except Exception as exc:
+            if self.app.conf.task_always_eager:  # ran here: the task's own errors must surface
+                raise
+            # A broker connection refused, a result backend out of reach, a bad broker URL...: the transaction
+            # committed, the request must not fail now; the sweeps pick the work up later.
+            self._log_not_enqueued(exc, "broker unreachable" if isinstance(exc, ConnectionError) else "")
+
+    def _log_not_enqueued(self, exc: BaseException, why: str) -> None:
+        message = f"{self.not_enqueued}: {why}" if why else self.not_enqueued
+        logger.error(message, extra={"task": self.name, "error": type(exc).__name__})
 
 
 app = Celery("portal", task_cls=PortalTask)

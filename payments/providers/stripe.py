@@ -16,7 +16,16 @@ import stripe
 from django.conf import settings
 
 from payments.errors import InvalidEvent, MalformedEvent, ProviderRejected, ProviderUnavailable
-from payments.providers.base import Buyer, Checkout, IncomingEvent, ProviderRefund, ProviderState, Urls, only
+from payments.providers.base import (
+    Buyer,
+    Checkout,
+    IncomingEvent,
+    ProviderRefund,
+    ProviderState,
+    Urls,
+    only,
+    to_minor,
+)
 
 if TYPE_CHECKING:
     from orders.models import Order
@@ -146,8 +155,6 @@ class StripeProvider:
 
     def refund(self, *, attempt: PaymentAttempt, payment: Payment, refund: Refund) -> ProviderRefund:
         """Ask Stripe for a (partial) refund of the PaymentIntent; its confirmation comes with the events."""
-        from payments.providers.base import to_minor
-
         created = _call(
             client().v1.refunds.create,
             params={

@@ -20,8 +20,22 @@ from payments.errors import (
     RefundUnconfirmed,
     TransferError,
 )
-from payments.services.checkout import handle_return, start_payment, stripe_amount
-from payments.services.eligibility import Decision, Eligibility, Reason, eligibility_for, eligible_methods
+from payments.services.checkout import (
+    handle_return,
+    is_checkout_provider,
+    start_payment,
+    stripe_amount,
+    stripe_client_secret,
+)
+from payments.services.eligibility import (
+    Decision,
+    Eligibility,
+    PaymentOptions,
+    Reason,
+    eligibility_for,
+    eligible_methods,
+    payment_options,
+)
 from payments.services.events import (
     poke_invoice,
     process_event,
@@ -29,6 +43,7 @@ from payments.services.events import (
     record_invalid_event,
     sweep_unprocessed_events,
     verify_event,
+    verify_invoice_callback,
 )
 from payments.services.notices import send_notice
 from payments.services.records import TRANSITIONS, apply_provider_state, apply_state, record_action, settle_order
@@ -54,6 +69,7 @@ __all__ = [
     "MethodNotOffered",
     "NothingToPay",
     "OrderNotPayable",
+    "PaymentOptions",
     "PaymentError",
     "ProviderRejected",
     "ProviderUnavailable",
@@ -69,7 +85,9 @@ __all__ = [
     "eligible_methods",
     "expire_transfers",
     "handle_return",
+    "is_checkout_provider",
     "is_valid_reference",
+    "payment_options",
     "poke_invoice",
     "process_event",
     "receive_event",
@@ -85,7 +103,9 @@ __all__ = [
     "snapshot",
     "start_payment",
     "stripe_amount",
+    "stripe_client_secret",
     "sweep_unprocessed_events",
     "transfer_reference",
     "verify_event",
+    "verify_invoice_callback",
 ]

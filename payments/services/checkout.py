@@ -7,7 +7,7 @@ a method the order is not eligible for is refused (`MethodNotOffered`).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,8 +19,9 @@ from orders.models import Order
 from orders.money import MINOR_UNITS, Money, to_minor_units
 from payments.errors import IllegalTransition, MethodNotOffered, NothingToPay, OrderNotPayable, PaymentError
 from payments.models import PaymentAttempt, Provider, ProviderEvent
-from payments.providers import get_provider
+from payments.providers import ADAPTERS, get_provider
 from payments.providers.base import Buyer, Urls, from_minor
+from payments.providers.stripe import StripeProvider
 from payments.selectors import payment_summary
 from payments.services import machines
 from payments.services.eligibility import eligibility_for
@@ -45,6 +46,17 @@ def stripe_amount(money: Money) -> int:
     if MINOR_UNITS.get(money.currency) == 3 and minor % 10:
         minor += 10 - minor % 10
     return minor
+
+
+def is_checkout_provider(provider: str) -> bool:
+    """Whether the portal opens payments with `provider` and receives its events (the Saudi bank transfer is not
+    one: it has no adapter)."""
+    return provider in ADAPTERS
+
+
+def stripe_client_secret(*, attempt: PaymentAttempt) -> str:
+    """The client secret of the attempt's PaymentIntent for its payment page, read from Stripe (never stored)."""
+    return cast(StripeProvider, get_provider(Provider.STRIPE)).client_secret(attempt=attempt)
 
 
 def _payable(order_id: int) -> Order:

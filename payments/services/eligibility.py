@@ -18,8 +18,8 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from payments.models import PaymentMethod
-from payments.providers import is_configured
+from payments.models import PaymentMethod, Provider
+from payments.providers import ADAPTERS, is_configured
 
 
 @dataclass(frozen=True)
@@ -166,4 +166,23 @@ def eligibility_for(*, order: Any, amount: Decimal | None = None) -> Eligibility
         merchant_country=order.merchant.country,
         currency=order.currency,
         amount=order.total if amount is None else amount,
+    )
+
+
+@dataclass(frozen=True)
+class PaymentOptions:
+    """What an order's payment page offers: Stripe's methods, the Saudi providers' methods, bank transfer."""
+
+    stripe: list[PaymentMethod]
+    saudi: list[PaymentMethod]
+    transfer: bool
+
+
+def payment_options(*, order: Any) -> PaymentOptions:
+    """The methods the order's payment page offers, grouped by how they are paid (only the eligible ones)."""
+    eligibility = eligibility_for(order=order)
+    return PaymentOptions(
+        stripe=eligibility.for_provider(Provider.STRIPE),
+        saudi=[m for m in eligibility.offered if m.provider in ADAPTERS and m.provider != Provider.STRIPE],
+        transfer=eligibility.offers("bank_transfer"),
     )

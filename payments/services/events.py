@@ -15,15 +15,17 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
 
+from payments import tasks
 from payments.errors import InvalidEvent, MalformedEvent
 from payments.models import PaymentAttempt, ProviderEvent
 from payments.providers import get_provider, is_configured
 from payments.providers.base import IncomingEvent
+from payments.providers.moyasar import MoyasarProvider
 from payments.services.records import apply_state, lock_for_recording, read_state_for_order
 from portal.state import lock as state_lock
 
@@ -63,34 +65,29 @@ def receive_event(*, provider: str, incoming: IncomingEvent) -> tuple[ProviderEv
         )
         if created or event.processed_at is None:
             # A re-delivery of an event we never processed enqueues it again (its job does nothing twice).
-            transaction.on_commit(lambda: enqueue_event(event.pk))
+            enqueue_event(event.pk)
     return event, created
 
 
-def enqueue_event(event_id: int) -> bool:
-    """Enqueue an event's job; if the broker refuses, the event stays stored and the sweep will process it."""
-    from payments.tasks import process_provider_event
-
-    try:
-        process_provider_event.delay(event_id)
-    except Exception:  # the broker's errors vary by transport; the sweep is the safety net either way
-        logger.exception("provider event not enqueued: left for the sweep", extra={"event": event_id})
-        return False
-    return True
+def enqueue_event(event_id: int) -> None:
+    """Enqueue an event's job once the transaction commits; if the broker refuses, the failure is logged (never
+    raised to the provider's request), the event stays stored and unprocessed, and the sweep enqueues it again."""
+    tasks.process_provider_event.delay_on_commit(event_id)
 
 
 def sweep_unprocessed_events(*, now: datetime | None = None) -> int:
     """Enqueue again the events stored more than `SWEEP_AFTER` ago and still unprocessed (oldest first)."""
     now = now or timezone.now()
-    stale = (
+    stale = list(
         ProviderEvent.objects.filter(processed_at__isnull=True, received_at__lte=now - SWEEP_AFTER)
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    enqueued = sum(enqueue_event(pk) for pk in stale)
-    if enqueued:
-        logger.warning("unprocessed provider events enqueued again", extra={"count": enqueued})
-    return enqueued
+    for pk in stale:
+        enqueue_event(pk)
+    if stale:
+        logger.warning("unprocessed provider events enqueued again", extra={"count": len(stale)})
+    return len(stale)
 
 
 def process_event(*, event_id: int) -> str:
@@ -116,6 +113,11 @@ def process_event(*, event_id: int) -> str:
         event.processed_at = timezone.now()
         event.save(update_fields=["attempt", "outcome", "note", "processed_at"])
     return event.outcome
+
+
+def verify_invoice_callback(*, body: bytes) -> str:
+    """The invoice id the gateway's invoice callback names (`InvalidEvent` if unreadable); it proves nothing else."""
+    return cast(MoyasarProvider, get_provider("moyasar")).verify_invoice_callback(body=body)
 
 
 def poke_invoice(*, invoice_id: str) -> str:

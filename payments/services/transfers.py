@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from orders import services as orders
 from orders.models import Order
 from orders.money import Money
+from payments import tasks
 from payments.errors import MethodNotOffered, TransferError
 from payments.models import (
     BankTransfer,
@@ -38,6 +39,7 @@ from payments.services import machines
 from payments.services.checkout import _payable, cancel_other_attempts, new_attempt
 from payments.services.eligibility import eligibility_for
 from payments.services.records import move_attempt, record_action, settle_order
+from portal.notices import notify_on_commit
 from portal.state import lock as lock_row
 from portal.uploads import check_upload, private_name
 
@@ -61,9 +63,8 @@ def is_valid_reference(reference: str) -> bool:
 
 
 def _notify(action: PaymentAction) -> None:
-    from payments.tasks import send_payment_notice
-
-    send_payment_notice.delay_on_commit(action.pk)
+    """Email the merchant about the history entry once this transaction commits (by task, once)."""
+    notify_on_commit(tasks.send_payment_notice, action.pk)
 
 
 def choose_bank_transfer(*, order: Order, by: Any, ip_address: str | None = None) -> BankTransfer:
