@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.access_log import record_staff_access
 from merchants import selectors, services
 from merchants.access import MerchantRequest, member_required
 from merchants.adapter import supported_language
@@ -117,8 +118,6 @@ def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A supporting document, for its applicant or a reviewer; anyone else gets a 404."""
     doc = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)
     if request.user.is_staff:  # a reviewer opening an applicant's document: in the staff access log
-        from audit.access_log import record_staff_access
-
         record_staff_access(
             staff=request.user,
             model="merchants.applicationdocument",

@@ -246,7 +246,7 @@ def checkout(*, cart: Cart, placed_by: Any, delivery_mode: str) -> Order:
     """Place the cart as an order (every rule re-checked on the server) and empty it."""
     with transaction.atomic():
         # Locked, so that a second click on "place the order" waits, then finds the cart empty.
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        cart = Cart.objects.select_for_update(of=("self",)).get(pk=cart.pk)
         lines = list(cart.lines.select_related("product"))
         order = place_order(
             merchant=cart.merchant,

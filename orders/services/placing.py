@@ -211,7 +211,7 @@ def price_lines(*, items: list[tuple[Product, int]], rate: Rate) -> list[PricedL
 
 def next_in_sequence(name: str, year: int) -> int:
     """The next number of an unbroken yearly sequence (call inside a transaction)."""
-    sequence, _created = Sequence.objects.select_for_update().get_or_create(name=name, year=year)
+    sequence, _created = Sequence.objects.select_for_update(of=("self",)).get_or_create(name=name, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return sequence.last

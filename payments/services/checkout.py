@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.disclosures import Recipient, record_disclosure
 from orders import services as orders
 from orders.models import Order
 from orders.money import MINOR_UNITS, Money, to_minor_units
@@ -188,8 +189,6 @@ def start_payment(
 
 
 def _record_disclosure(*, order: Order, user: Any, provider: str) -> None:
-    from audit.disclosures import Recipient, record_disclosure
-
     name, categories = DISCLOSED_TO[provider]
     record_disclosure(
         recipient=Recipient.PAYMENT_PROVIDER,

@@ -20,6 +20,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils import timezone
 
+from audit.security import record_event
 from payments import tasks
 from payments.errors import InvalidEvent, MalformedEvent
 from payments.models import PaymentAttempt, ProviderEvent
@@ -50,8 +51,6 @@ def verify_event(*, provider: str, body: bytes, headers: Mapping[str, str], quer
 
 def record_invalid_event(*, provider: str, request: Any) -> None:
     """A forged, stale or malformed event: a security event, and nothing else written."""
-    from audit.security import record_event
-
     record_event("webhook_invalid", request, provider=provider)
 
 

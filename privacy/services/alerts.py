@@ -21,7 +21,7 @@ def security_team() -> list[Any]:
 def send_alert(*, alert_id: int) -> int:
     """Email one alert to every member of the security role, each in their language (once)."""
     with transaction.atomic():
-        alert = SecurityAlert.objects.select_for_update().get(pk=alert_id)
+        alert = SecurityAlert.objects.select_for_update(of=("self",)).get(pk=alert_id)
         if alert.sent_at is not None:
             return 0
         team = security_team()

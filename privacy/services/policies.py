@@ -27,7 +27,7 @@ def create_draft(
     """A new, unpublished version of a policy, numbered after the last one."""
     summaries = summaries or {}
     with transaction.atomic():
-        last = PolicyVersion.objects.select_for_update().filter(kind=kind).aggregate(n=Max("version"))["n"] or 0
+        last = PolicyVersion.objects.select_for_update(of=("self",)).filter(kind=kind).aggregate(n=Max("version"))["n"] or 0
         return PolicyVersion.objects.create(
             kind=kind,
             version=last + 1,
@@ -40,7 +40,7 @@ def create_draft(
 def publish(*, version: PolicyVersion, by: Any) -> PolicyVersion:
     """Publish a draft: from then on it cannot change, and it applies from its effective date."""
     with transaction.atomic():
-        version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        version = PolicyVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
         if version.is_published:
             raise AlreadyPublished()
         version.published_at = timezone.now()

@@ -17,7 +17,7 @@ from merchants.models import Application, Merchant
 def update_profile(*, user: Any, full_name: str, language: str) -> Any:
     """Correct the member's name and language."""
     with transaction.atomic():
-        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user = get_user_model().objects.select_for_update(of=("self",)).get(pk=user.pk)
         user.full_name = full_name.strip()
         user.language = language
         user.save(update_fields=["full_name", "language"])
@@ -39,7 +39,7 @@ def correct_company_contact(
     """An owner corrects the company's contact details (after re-authentication); each changed field is
     recorded as a sensitive change, by name only. Returns the names of the fields that changed."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
         changed = [
             name
             for name in COMPANY_CONTACT_FIELDS

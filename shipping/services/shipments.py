@@ -200,7 +200,7 @@ def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "p
     if order.delivery_mode != Order.Delivery.WHITE_LABEL:
         return []
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("merchant").get(pk=order.pk)
+        order = order_services.lock_order(order.pk, related=("merchant",))
         if order.status not in STARTABLE:
             raise OrderNotPaid
         consignees = list(Consignee.objects.filter(order=order, shipment__isnull=True).order_by("number"))
