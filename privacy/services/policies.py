@@ -27,7 +27,8 @@ def create_draft(
     """A new, unpublished version of a policy, numbered after the last one."""
     summaries = summaries or {}
     with transaction.atomic():
-        last = PolicyVersion.objects.select_for_update(of=("self",)).filter(kind=kind).aggregate(n=Max("version"))["n"] or 0
+        versions = PolicyVersion.objects.select_for_update(of=("self",)).filter(kind=kind)
+        last = versions.aggregate(n=Max("version"))["n"] or 0
         return PolicyVersion.objects.create(
             kind=kind,
             version=last + 1,
