@@ -86,11 +86,9 @@ def _reference_data(request, _django_db_marker):
     after a transactional test on the same worker flushed the database."""
     if request.node.get_closest_marker("django_db") is None:
         return
-    from orders.reference import ensure_reference_data
-    from payments.reference import ensure_reference_data as ensure_payment_methods
+    from tests.reference_data import ensure_reference_data
 
     ensure_reference_data()
-    ensure_payment_methods()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,11 +7,12 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.apps import apps
 from django_celery_beat.models import PeriodicTask
 
 from orders import services, tasks
 from orders.models import ExchangeRate
-from orders.reference import ensure_reference_data
+from tests.reference_data import seed_migration
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_without_a_configured_source_nothing_is_fetched(settings):
 
 def test_the_refresh_is_scheduled_by_the_reference_data():
     PeriodicTask.objects.all().delete()
-    ensure_reference_data()
+    seed_migration("orders", "0002_reference_data").seed(apps, None)
     task = PeriodicTask.objects.get(name="Refresh exchange rates")
     assert task.task == "orders.tasks.refresh_exchange_rates"
     assert task.enabled

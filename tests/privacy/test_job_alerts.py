@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from celery import shared_task
+from django.apps import apps
 from django.core import mail
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from portal.staff import create_staff_member
 from privacy.models import SecurityAlert
-from privacy.schedules import ensure_schedules
 from privacy.tasks import nightly_backup
+from tests.reference_data import seed_migration
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def guard():
 def test_a_failed_nightly_backup_emails_the_security_role(
     guard, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    ensure_schedules()
+    seed_migration("privacy", "0002_schedules").seed(apps, None)
     not_a_folder = tmp_path / "backups"
     not_a_folder.write_text("a file where the backups should go")
     settings.BACKUP_DIR = not_a_folder

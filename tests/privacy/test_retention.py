@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -18,11 +19,11 @@ from audit import registry
 from audit.models import SecurityEvent
 from merchants.models import Application, Invitation, User
 from privacy.models import DataExport
-from privacy.schedules import ensure_schedules
 from privacy.services.retention import purge_expired
 from privacy.tasks import purge_expired as purge_task
 from tests.factories import MembershipFactory, UserFactory
 from tests.merchants.factories import ApplicationFactory, verified_user
+from tests.reference_data import seed_migration
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +99,8 @@ def test_the_command_prints_counts_per_kind_and_the_total():
 
 
 def test_a_nightly_job_runs_the_purge_and_the_backup():
-    ensure_schedules()
-    ensure_schedules()
+    seed_migration("privacy", "0002_schedules").seed(apps, None)
+    seed_migration("privacy", "0002_schedules").seed(apps, None)
     tasks = {t.name: t for t in PeriodicTask.objects.filter(task__startswith="privacy.")}
     assert tasks["Purge expired personal data"].task == "privacy.tasks.purge_expired"
     assert tasks["Purge expired personal data"].crontab.hour == "3"

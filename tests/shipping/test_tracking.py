@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django_celery_beat.models import PeriodicTask
 
 from orders import services as order_services
 from orders.models import Order
 from shipping import services
 from shipping.models import Shipment
-from shipping.schedules import EVERY_MINUTES, ensure_schedules
 from tests.factories import StaffFactory
+from tests.reference_data import seed_migration
 from tests.shipping.helpers import bare_shipment, brand_kit, white_label_order, with_consignees
 
 pytestmark = pytest.mark.django_db
@@ -66,13 +67,12 @@ def test_in_house_parcels_are_handed_over_with_the_tracking_number_staff_type():
 
 
 def test_a_data_migration_schedules_the_tracking_pull_and_the_stalled_sweep():
-    from importlib import import_module
-
-    migration = import_module("shipping.migrations.0002_schedules")
-    assert migration.create_schedules.__code__.co_names.count("ensure_schedules")
-    ensure_schedules()
-    ensure_schedules()  # idempotent
-    for name, (task, minutes) in EVERY_MINUTES.items():
+    migration = seed_migration("shipping", "0002_schedules")
+    PeriodicTask.objects.filter(name__in=migration.EVERY_MINUTES).delete()
+    migration.seed(apps, None)
+    migration.seed(apps, None)  # idempotent
+    assert PeriodicTask.objects.filter(name__in=migration.EVERY_MINUTES).count() == 2
+    for name, (task, minutes) in migration.EVERY_MINUTES.items():
         row = PeriodicTask.objects.get(name=name)
         assert (row.task, row.interval.every, row.interval.period, row.enabled) == (task, minutes, "minutes", True)
     from portal.celery import app

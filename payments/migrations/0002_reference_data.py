@@ -1,24 +1,19 @@
-"""The eligibility registry's starting point: every method of the store's policy, with the rules its provider
-publishes (as summarised in PAYMENTS.md, each row citing its source), and the bank-transfer schedules.
+"""The eligibility registry's starting point and payments' scheduled jobs, frozen here.
 
-A data migration calls `ensure_reference_data`; so does the test suite after a transactional test flushed the
-database. It creates what is missing and never touches a row finance has edited.
+Every method of the store's policy, with the rules its provider publishes (as summarised in the payment
+methods' reference, each row citing its source), and the bank-transfer and event-sweep jobs. Idempotent: it
+creates what is missing and never touches a row finance has edited. The test suite runs `seed` again after
+a transactional test flushed the database (tests/reference_data.py).
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
-from typing import Any
 
-from django.apps import apps as global_apps
-
-from portal.schedules import ensure_interval_tasks
+from django.db import migrations
 
 STRIPE_CURRENCIES = "https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts"
 #: Stripe's minimum charge per currency (its currency table); SAR is not listed there, so its row is the
 #: equivalent of USD 0.50 rounded up, to confirm. The maximum is Stripe's eight-digit amount field.
-Limits = dict[str, tuple[str | None, str | None]]
-CARD_LIMITS: Limits = {
+CARD_LIMITS = {
     "USD": ("0.50", "999999.99"),
     "EUR": ("0.50", "999999.99"),
     "GBP": ("0.30", "999999.99"),
@@ -41,7 +36,7 @@ KLARNA_CURRENCIES = "AUD CAD CHF CZK DKK EUR GBP NOK NZD PLN RON SEK USD"
 #: PAYMENTS.md gives Klarna's maximum in USD only (about USD 10,000, unverified). The other currencies' maxima are
 #: that amount converted at rates below the market's (late 2025, about 10% off) and rounded down, so that no order
 #: above Klarna's real cap is offered Klarna; finance replaces them once Klarna confirms its per-currency caps.
-KLARNA_LIMITS: Limits = {
+KLARNA_LIMITS = {
     "USD": (None, "10000"),
     "AUD": (None, "14000"),
     "CAD": (None, "12500"),
@@ -65,13 +60,13 @@ KLARNA_COUNTRIES = "AU AT BE CA CZ DK FI FR GR DE IE IT NL NZ NO PL PT RO ES SE 
 KOREAN = "Korean methods: KRW only, buyers in South Korea, minimum 100 KRW (PAYMENTS.md)."
 
 
-def _method(code: str, name: str, provider: str, **fields: Any) -> dict[str, Any]:
+def _method(code, name, provider, **fields):
     fields.setdefault("provider_type", code)
     return {"code": code, "name": name, "provider": provider, **fields}
 
 
 #: (method fields, {currency: (minimum, maximum)})
-METHODS: list[tuple[dict[str, Any], Limits]] = [
+METHODS = [
     (
         _method(
             "card",
@@ -342,20 +337,16 @@ METHODS: list[tuple[dict[str, Any], Limits]] = [
     ),
 ]
 
-SCHEDULES = (
-    ("Remind unpaid bank transfers", "payments.tasks.remind_bank_transfers"),
-    ("Expire unpaid bank transfers", "payments.tasks.expire_bank_transfers"),
-)
-#: name -> (task, every N minutes)
-EVERY_MINUTES = {"Sweep unprocessed provider events": ("payments.tasks.sweep_provider_events", 5)}
-OLD_KLARNA_NOTE = (
-    "Klarna's Stripe terms list business (B2B) purchases as prohibited; the currency decides eligibility; about "
-    "USD 10,000 at most."
-)
+#: name -> (task, every N, period)
+JOBS = {
+    "Remind unpaid bank transfers": ("payments.tasks.remind_bank_transfers", 1, "hours"),
+    "Expire unpaid bank transfers": ("payments.tasks.expire_bank_transfers", 1, "hours"),
+    "Sweep unprocessed provider events": ("payments.tasks.sweep_provider_events", 5, "minutes"),
+}
 
 
-def ensure_reference_data(apps: Any = global_apps) -> None:
-    """Create the methods and schedules that are missing; leave existing rows as finance left them."""
+def seed(apps, schema_editor):
+    """Create the methods, their limits and the jobs that are missing; leave rows as finance left them."""
     PaymentMethod = apps.get_model("payments", "PaymentMethod")
     PaymentMethodLimit = apps.get_model("payments", "PaymentMethodLimit")
     existing = set(PaymentMethod.objects.values_list("code", flat=True))
@@ -363,43 +354,26 @@ def ensure_reference_data(apps: Any = global_apps) -> None:
         if fields["code"] in existing:
             continue
         method = PaymentMethod.objects.create(position=position * 10, **fields)
-        PaymentMethodLimit.objects.bulk_create(_limit_rows(PaymentMethodLimit, method, limits))
-    ensure_interval_tasks(apps, {name: (task, 1) for name, task in SCHEDULES}, period="hours")
-    ensure_event_sweep(apps)
-    ensure_klarna_limits(apps)
-
-
-def ensure_event_sweep(apps: Any = global_apps) -> None:
-    """Schedule the sweep of unprocessed provider events (left as staff left it when it exists)."""
-    ensure_interval_tasks(apps, EVERY_MINUTES)
-
-
-def ensure_klarna_limits(apps: Any = global_apps) -> None:
-    """Give Klarna a maximum in each of its currencies: add the missing ones, never change finance's rows; the
-    citation is updated only where it is still the seeded one."""
-    PaymentMethod = apps.get_model("payments", "PaymentMethod")
-    PaymentMethodLimit = apps.get_model("payments", "PaymentMethodLimit")
-    method = PaymentMethod.objects.filter(code="klarna").first()
-    if method is None:
-        return
-    have = set(PaymentMethodLimit.objects.filter(method=method).values_list("currency", flat=True))
-    PaymentMethodLimit.objects.bulk_create(
-        _limit_rows(PaymentMethodLimit, method, {c: pair for c, pair in KLARNA_LIMITS.items() if c not in have})
-    )
-    if method.source_note == OLD_KLARNA_NOTE:
-        method.source_note = KLARNA_NOTE
-        method.unverified = "maximum amount (converted from USD for the other currencies)"
-        method.save(update_fields=["source_note", "unverified"])
-
-
-def _limit_rows(model: Any, method: Any, limits: dict[str, tuple[str | None, str | None]]) -> list[Any]:
-    """Unsaved limit rows of `method`: currency -> (minimum, maximum), either of them None for no limit."""
-    return [
-        model(
-            method=method,
-            currency=currency,
-            minimum=Decimal(low) if low is not None else None,
-            maximum=Decimal(high) if high is not None else None,
+        PaymentMethodLimit.objects.bulk_create(
+            PaymentMethodLimit(
+                method=method,
+                currency=currency,
+                minimum=Decimal(low) if low is not None else None,
+                maximum=Decimal(high) if high is not None else None,
+            )
+            for currency, (low, high) in limits.items()
         )
-        for currency, (low, high) in limits.items()
+    Interval = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, (task, every, period) in JOBS.items():
+        interval, _created = Interval.objects.get_or_create(every=every, period=period)
+        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("payments", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
