@@ -8,6 +8,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
 from audit.models import Disclosure
@@ -23,7 +24,7 @@ def record_disclosure(
     categories: Iterable[str],
     purpose: str,
     merchant: Any = None,
-    user: Any = None,
+    user: AbstractBaseUser | None = None,
     order: Any = None,
 ) -> Disclosure:
     """Record that `categories` of personal data went to `recipient_name` (a payment provider, carrier or
@@ -42,7 +43,7 @@ def record_disclosure(
         categories=categories,
         purpose=purpose[:200],
         merchant=merchant,
-        user=user,
+        user=user,  # type: ignore[misc]  # the project's user model, which `audit` may not name
         order=order,
     )
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -50,7 +51,9 @@ def device_family(user_agent: str) -> str:
     return re.sub(r"[\d._]+", "", user_agent).strip()[:200]
 
 
-def record_event(kind: str, request: HttpRequest | None = None, user: Any = None, **details: Any) -> SecurityEvent:
+def record_event(
+    kind: str, request: HttpRequest | None = None, user: AbstractBaseUser | None = None, **details: Any
+) -> SecurityEvent:
     """Write one security event (table + structured log line), then run the registered callbacks."""
     forbidden = FORBIDDEN_DETAILS & set(details)
     if forbidden:
@@ -68,7 +71,8 @@ def record_event(kind: str, request: HttpRequest | None = None, user: Any = None
             details.setdefault("route", _where(request))
     event = SecurityEvent.objects.create(
         kind=kind,
-        user=user if user is not None and getattr(user, "pk", None) else None,
+        # the column is the project's user model, which `audit` may not name: any saved user fits it
+        user=user if user is not None and getattr(user, "pk", None) else None,  # type: ignore[misc]
         username_hash=keyed_hash(username) if username else "",
         ip_address=ip_address,
         user_agent=user_agent,
@@ -109,16 +113,16 @@ def _where(request: HttpRequest) -> str:
         return "(unknown)"
 
 
-def note_login(request: HttpRequest | None, user: Any) -> None:
+def note_login(request: HttpRequest | None, user: AbstractBaseUser) -> None:
     """Record a sign-in, and a new-device event when the address or browser was not seen for this user before."""
     ip = client_ip(request) if request is not None else None
     agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     ip_hash, agent_hash = keyed_hash(ip or "-"), keyed_hash(device_family(agent) or "-")
-    known = KnownDevice.objects.filter(user=user)
+    known = KnownDevice.objects.filter(user_id=user.pk)
     first_ever = not known.exists()
     new_ip = not known.filter(ip_hash=ip_hash).exists()
     new_agent = not known.filter(agent_hash=agent_hash).exists()
-    device, created = KnownDevice.objects.get_or_create(user=user, ip_hash=ip_hash, agent_hash=agent_hash)
+    device, created = KnownDevice.objects.get_or_create(user_id=user.pk, ip_hash=ip_hash, agent_hash=agent_hash)
     if not created:
         KnownDevice.objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
     if created and not first_ever:

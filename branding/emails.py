@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from branding.models import BrandingRequest
+from merchants.models import User
 from portal.emails import send_templated_email
 from portal.roles import staff_with_role
 
@@ -33,7 +34,7 @@ def designer_recipients(*, besides: Any) -> QuerySet:
     return staff_with_role("designer").exclude(pk=besides.pk)
 
 
-def send_notice(*, request: BrandingRequest, actor: Any, context: dict[str, Any]) -> int:
+def send_notice(*, request: BrandingRequest, actor: User, context: dict[str, Any]) -> int:
     """Email the other side of `actor` about `request`; returns how many people were told."""
     to_staff = not actor.is_staff
     recipients = designer_recipients(besides=actor) if to_staff else merchant_recipients(request, besides=actor)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core import signing
 from django.urls import reverse
 
 from branding.models import BrandingFile
+from merchants.models import User
 
 SALT = "branding.file"
 #: Pages render fresh links on each view; a copied link stops working after this many seconds.
@@ -18,12 +17,12 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=SALT)
 
 
-def file_url(file: BrandingFile, user: Any) -> str:
+def file_url(file: BrandingFile, user: User) -> str:
     """A link to this file for this user, valid MAX_AGE seconds; the file id is bound inside the signature."""
     return reverse("branding:file", args=[_signer().sign_object({"f": file.pk, "u": user.pk}, compress=True)])
 
 
-def file_from_token(token: str, user: Any) -> int | None:
+def file_from_token(token: str, user: User) -> int | None:
     """The file id a token grants this user, or None if it is forged, expired or someone else's."""
     try:
         granted = _signer().unsign_object(token, max_age=MAX_AGE)

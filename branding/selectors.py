@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from branding.models import BrandingFile, BrandingRequest, BrandKit, Proof, RequestEvent
 from branding.services.workflow import TRANSITIONS
-from merchants.models import Merchant
+from merchants.models import Merchant, User
 from merchants.selectors import membership_of
 
 Status = BrandingRequest.Status
@@ -83,7 +81,7 @@ def board() -> dict[str, list[BrandingRequest]]:
     return columns
 
 
-def _is_designer(user: Any) -> bool:
+def _is_designer(user: User) -> bool:
     return bool(
         user.is_staff
         and user.has_perm("branding.view_brandingrequest")
@@ -91,7 +89,7 @@ def _is_designer(user: Any) -> bool:
     )
 
 
-def _member_may_open(user: Any, merchant_id: int) -> bool:
+def _member_may_open(user: User, merchant_id: int) -> bool:
     """A member of the file's active merchant, with two-factor set up if the merchant requires it."""
     membership = membership_of(user=user, merchant_id=merchant_id)
     if membership is None:
@@ -99,7 +97,7 @@ def _member_may_open(user: Any, merchant_id: int) -> bool:
     return not membership.merchant.require_two_factor or is_mfa_enabled(user)
 
 
-def file_for(*, user: Any, pk: int) -> BrandingFile | None:
+def file_for(*, user: User, pk: int) -> BrandingFile | None:
     """A branding file the person may open (its merchant's members, or designers), else None."""
     stored = BrandingFile.objects.filter(pk=pk).first()
     if stored is None or not (_is_designer(user) or _member_may_open(user, stored.merchant_id)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -18,15 +18,26 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from merchants.models import Membership, Merchant
+from merchants.models import Membership, Merchant, User
 from merchants.selectors import application_of, current_membership, has_suspended_company
 
 
-class MerchantRequest(HttpRequest):
+class SignedInRequest(HttpRequest):
+    """What a view behind `login_required` receives (for type checkers): the user is signed in."""
+
+    user: User
+
+
+class MerchantRequest(SignedInRequest):
     """What a view behind `member_required` receives (for type checkers)."""
 
     merchant: Merchant
     membership: Membership
+
+
+def user_of(request: HttpRequest) -> User:
+    """The user of a request that only signed-in users reach (admin pages, `login_required` views)."""
+    return cast(User, request.user)
 
 
 #: The roles that act for the company (order, pay, file branding requests, give consignees); viewers only look.

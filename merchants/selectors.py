@@ -14,12 +14,13 @@ from merchants.models import (
     Membership,
     Merchant,
     MerchantSettingChange,
+    User,
 )
 
 SESSION_KEY = "current_merchant_id"
 
 
-def memberships_for(*, user: Any) -> QuerySet[Membership]:
+def memberships_for(*, user: User) -> QuerySet[Membership]:
     """The user's memberships of active merchants, oldest first."""
     if not user.is_authenticated:
         return Membership.objects.none()
@@ -30,7 +31,7 @@ def memberships_for(*, user: Any) -> QuerySet[Membership]:
     )
 
 
-def current_membership(*, user: Any, session: Any) -> Membership | None:
+def current_membership(*, user: User, session: Any) -> Membership | None:
     """The membership the user is working in: the one chosen in this session, else the first."""
     memberships = memberships_for(user=user)
     chosen = session.get(SESSION_KEY)
@@ -41,24 +42,24 @@ def current_membership(*, user: Any, session: Any) -> Membership | None:
     return memberships.first()
 
 
-def has_suspended_company(*, user: Any) -> bool:
+def has_suspended_company(*, user: User) -> bool:
     """Whether the user belongs to a company whose account staff have suspended."""
     return Membership.objects.filter(user=user, merchant__status=Merchant.Status.SUSPENDED).exists()
 
 
-def application_of(*, user: Any) -> Application | None:
+def application_of(*, user: User) -> Application | None:
     """The user's latest application, with its documents."""
     if not user.is_authenticated:
         return None
     return Application.objects.filter(applicant=user).prefetch_related("documents").order_by("-pk").first()
 
 
-def documents_of(*, user: Any) -> QuerySet[ApplicationDocument]:
+def documents_of(*, user: User) -> QuerySet[ApplicationDocument]:
     """The documents of the user's own applications."""
     return ApplicationDocument.objects.filter(application__applicant=user).select_related("application")
 
 
-def documents_visible_to(*, user: Any) -> QuerySet[ApplicationDocument]:
+def documents_visible_to(*, user: User) -> QuerySet[ApplicationDocument]:
     """Documents a person may open: their own applications', or every one for reviewers."""
     documents = ApplicationDocument.objects.select_related("application")
     if user.is_staff and user.has_perm("merchants.view_application") and getattr(user, "is_verified", bool)():
@@ -103,11 +104,11 @@ def member_count(*, merchant: Merchant) -> int:
     return merchant.memberships.count()
 
 
-def documents_of_application(*, user: Any, application: Application) -> QuerySet[ApplicationDocument]:
+def documents_of_application(*, user: User, application: Application) -> QuerySet[ApplicationDocument]:
     """The documents of one of the user's own applications."""
     return documents_of(user=user).filter(application=application)
 
 
-def membership_of(*, user: Any, merchant_id: int) -> Membership | None:
+def membership_of(*, user: User, merchant_id: int) -> Membership | None:
     """The user's membership of one active merchant, with the merchant, or None."""
     return memberships_for(user=user).filter(merchant_id=merchant_id).first()

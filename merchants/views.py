@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from audit.access_log import record_staff_access
 from merchants import selectors, services
-from merchants.access import MerchantRequest, member_required
+from merchants.access import MerchantRequest, SignedInRequest, member_required
 from merchants.adapter import supported_language
 from merchants.forms import AnswerForm, ApplicationForm, DocumentForm, InviteForm, MerchantSettingsForm, RoleForm
 from merchants.models import Application, Membership
@@ -37,7 +37,7 @@ def _posted(request: HttpRequest) -> tuple[Any, Any]:
 
 
 @verified_email_required
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: SignedInRequest) -> HttpResponse:
     """Fill and submit the application; afterwards, follow its status and answer questions."""
     application = selectors.application_of(user=request.user)
     if application is not None and application.status == Application.Status.APPROVED:
@@ -89,7 +89,7 @@ def _attach_document(application: Application, document_form: DocumentForm | Ans
     return True
 
 
-def _remove_document(request: HttpRequest, application: Application, pk: str) -> None:
+def _remove_document(request: SignedInRequest, application: Application, pk: str) -> None:
     if not pk.isdigit():
         raise Http404
     doc = get_object_or_404(selectors.documents_of_application(user=request.user, application=application), pk=int(pk))
@@ -101,7 +101,7 @@ def _remove_document(request: HttpRequest, application: Application, pk: str) ->
         messages.success(request, _("The document has been removed."))
 
 
-def _application_status(request: HttpRequest, application: Application) -> HttpResponse:
+def _application_status(request: SignedInRequest, application: Application) -> HttpResponse:
     form = AnswerForm(*_posted(request))
     if application.status == Application.Status.NEEDS_INFO and request.method == "POST" and form.is_valid():
         if _attach_document(application, form):
@@ -114,7 +114,7 @@ def _application_status(request: HttpRequest, application: Application) -> HttpR
 
 
 @login_required
-def document(request: HttpRequest, pk: int) -> HttpResponseBase:
+def document(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """A supporting document, for its applicant or a reviewer; anyone else gets a 404."""
     doc = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)
     if request.user.is_staff:  # a reviewer opening an applicant's document: in the staff access log
@@ -207,7 +207,7 @@ def member_remove(request: MerchantRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def accept_invitation(request: SignedInRequest, token: str) -> HttpResponse:
     """Join a company from an invitation link, signed in with the invited address."""
     try:
         if request.method != "POST":
@@ -226,7 +226,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def switch(request: HttpRequest) -> HttpResponse:
+def switch(request: SignedInRequest) -> HttpResponse:
     """Work in another of the user's companies."""
     chosen = request.POST.get("merchant", "")
     if not chosen.isdigit():

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from merchants.access import user_of
 from orders import services
 from orders.forms import CsvUploadForm, ReplacementForm, StatusChangeForm
 from orders.models import (
@@ -248,7 +249,7 @@ class OrderAdmin(admin.ModelAdmin):
                 services.staff_change_status(
                     order=order,
                     to=form.cleaned_data["status"],
-                    by=request.user,
+                    by=user_of(request),
                     reason=form.cleaned_data["reason"],
                     ip=client_ip(request),
                 )
@@ -279,7 +280,7 @@ class OrderAdmin(admin.ModelAdmin):
                 items = [(products[sku], int(quantity)) for _, sku, quantity in rows]
                 replacement = services.raise_replacement(
                     order=order,
-                    by=request.user,
+                    by=user_of(request),
                     items=items,
                     reason=form.cleaned_data["reason"],
                     ip=client_ip(request),

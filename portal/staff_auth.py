@@ -20,6 +20,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, user_login_failed
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,7 +51,7 @@ class CodeForm(forms.Form):
     )
 
 
-def create_backup_codes(user: Any, count: int = BACKUP_CODE_COUNT) -> list[str]:
+def create_backup_codes(user: AbstractBaseUser, count: int = BACKUP_CODE_COUNT) -> list[str]:
     """Replace the user's backup codes with `count` fresh single-use ones and return them."""
     device, _created = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
     device.token_set.all().delete()

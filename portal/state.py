@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,7 @@ class Move:
 
     before: str
     after: str
+    #: the acting user (the project's user model, which `portal` may not name)
     by: Any = None
     source: str = ""
     note: str = ""
@@ -139,7 +141,7 @@ class Machine(Generic[M]):
         row: M,
         *,
         to: str,
-        by: Any = None,
+        by: AbstractBaseUser | None = None,
         source: str = "",
         note: str = "",
         ip: str | None = None,
@@ -167,7 +169,7 @@ class Machine(Generic[M]):
         row_or_pk: M | Any,
         *,
         to: str,
-        by: Any = None,
+        by: AbstractBaseUser | None = None,
         source: str = "",
         note: str = "",
         ip: str | None = None,

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_tools import MASKED_SUFFIX, PersonalDataAdminMixin, ReadOnlyAdmin
+from merchants.access import user_of
 from portal.admin_tools import HistoryInline
 from privacy.errors import PrivacyError
 from privacy.forms import DecisionForm
@@ -115,7 +116,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         version = get_object_or_404(PolicyVersion, pk=pk)
         if request.method == "POST":
             try:
-                policies.publish(version=version, by=request.user)
+                policies.publish(version=version, by=user_of(request))
             except PrivacyError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
@@ -195,9 +196,9 @@ class ErasureRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             note = form.cleaned_data["note"]
             try:
                 if action == "approve":
-                    erasure.approve(erasure=item, by=request.user, note=note, request=request)
+                    erasure.approve(erasure=item, by=user_of(request), note=note, request=request)
                 else:
-                    erasure.reject(erasure=item, by=request.user, note=note)
+                    erasure.reject(erasure=item, by=user_of(request), note=note)
             except PrivacyError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
@@ -240,7 +241,7 @@ class IncidentAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
         else:
-            incidents.open_incident(incident=obj, by=request.user)
+            incidents.open_incident(incident=obj, by=user_of(request))
 
     def get_urls(self) -> list:
         return [
@@ -260,7 +261,7 @@ class IncidentAdmin(admin.ModelAdmin):
         form.fields["note"].label = label
         if request.method == "POST" and form.is_valid():
             try:
-                incidents.move(incident, to=to, by=request.user, note=form.cleaned_data["note"])
+                incidents.move(incident, to=to, by=user_of(request), note=form.cleaned_data["note"])
             except PrivacyError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import registry
 from audit.models import Disclosure
+from merchants.models import User
 from privacy.models import DataExport, PolicyVersion
 from privacy.services import policies
 from privacy.services.exports import export_value
@@ -32,7 +33,7 @@ class Holding:
     retained: list[str]
 
 
-def holdings_of(*, user: Any) -> list[Holding]:
+def holdings_of(*, user: User) -> list[Holding]:
     """What the portal holds about the person and their company, from the personal-data registry."""
     found = []
     for entry in registry.entries():
@@ -77,17 +78,17 @@ def _shown(row: Any, name: str) -> Any:
     return export_value(value)
 
 
-def disclosures_of(*, user: Any, merchant: Any) -> QuerySet[Disclosure]:
+def disclosures_of(*, user: User, merchant: Any) -> QuerySet[Disclosure]:
     """Disclosures about the person, or about their company, newest first."""
     return Disclosure.objects.filter(Q(user=user) | Q(merchant=merchant)).select_related("order").order_by("-at", "-pk")
 
 
-def exports_of(*, user: Any) -> QuerySet[DataExport]:
+def exports_of(*, user: User) -> QuerySet[DataExport]:
     """The person's recent exports, newest first."""
     return DataExport.objects.filter(user=user).order_by("-requested_at", "-pk")[:5]
 
 
-def policies_for(*, user: Any) -> list[tuple[PolicyVersion, Any]]:
+def policies_for(*, user: User) -> list[tuple[PolicyVersion, Any]]:
     """Each policy in force with the person's acceptance of it (or None)."""
     accepted = {a.version_id: a for a in policies.acceptances_of(user=user)}
     result = []

@@ -12,14 +12,14 @@ from branding.errors import UnknownKitVersion
 from branding.kit_guard import check_kit_logo
 from branding.models import BrandingFile, BrandingRequest, BrandKit, Proof
 from branding.services.storage import store_file
-from merchants.models import Merchant
+from merchants.models import Merchant, User
 from merchants.services import lock_merchant
 
 #: The details a kit version carries besides its logo.
 DETAIL_FIELDS = ("sender_name", "return_address", "colours", "slip_message", "insert_text")
 
 
-def _new_version(*, merchant: Merchant, by: Any, **fields: Any) -> BrandKit:
+def _new_version(*, merchant: Merchant, by: User, **fields: Any) -> BrandKit:
     """A new active version; the merchant's row lock keeps versions in order and one of them active."""
     with transaction.atomic():
         lock_merchant(merchant.pk)
@@ -34,7 +34,7 @@ def _current(merchant: Merchant) -> BrandKit | None:
     return BrandKit.objects.filter(merchant=merchant, is_active=True).select_related("logo").first()
 
 
-def kit_from_approved_proof(*, request: BrandingRequest, proof: Proof, by: Any) -> BrandKit:
+def kit_from_approved_proof(*, request: BrandingRequest, proof: Proof, by: User) -> BrandKit:
     """The approved logo joins the merchant's details in a new active kit version."""
     current = _current(request.merchant)
     details = {name: getattr(current, name) for name in DETAIL_FIELDS} if current else {}
@@ -45,7 +45,7 @@ def kit_from_approved_proof(*, request: BrandingRequest, proof: Proof, by: Any) 
     return _new_version(merchant=request.merchant, by=by, logo=proof.artwork, source_proof=proof, **details)
 
 
-def upload_brand_kit(*, merchant: Merchant, by: Any, logo: UploadedFile | None, data: dict[str, Any]) -> BrandKit:
+def upload_brand_kit(*, merchant: Merchant, by: User, logo: UploadedFile | None, data: dict[str, Any]) -> BrandKit:
     """A merchant brings its own logo and brand details: a new active kit version (the logo kept if none sent)."""
     details = {name: data.get(name, "") for name in DETAIL_FIELDS}
     checked = check_branding_file(logo, images_only=True) if logo is not None else None
@@ -65,7 +65,7 @@ def upload_brand_kit(*, merchant: Merchant, by: Any, logo: UploadedFile | None, 
         return _new_version(merchant=merchant, by=by, logo=stored, source_proof=source_proof, **details)
 
 
-def restore_brand_kit(*, merchant: Merchant, by: Any, version: int) -> BrandKit:
+def restore_brand_kit(*, merchant: Merchant, by: User, version: int) -> BrandKit:
     """An earlier version becomes active again, as a new version (the history stays in order)."""
     with transaction.atomic():
         earlier = BrandKit.objects.filter(merchant=merchant, version=version).first()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from branding.artwork import CheckedFile, as_content
 from branding.models import BrandingFile, BrandingRequest
-from merchants.models import Merchant
+from merchants.models import Merchant, User
 from portal.uploads import private_name
 
 
 def store_file(
-    *, merchant: Merchant, request: BrandingRequest | None, checked: CheckedFile, by: Any, purpose: str
+    *, merchant: Merchant, request: BrandingRequest | None, checked: CheckedFile, by: User, purpose: str
 ) -> BrandingFile:
     """Save a file that passed `check_branding_file` (call inside the caller's transaction)."""
     stored = BrandingFile(

@@ -25,7 +25,7 @@ from branding.errors import (
 from branding.models import KIND_FIELDS, BrandingFile, BrandingRequest, BrandKit, Comment, Proof, RequestEvent
 from branding.services.kits import kit_from_approved_proof
 from branding.services.storage import store_file
-from merchants.models import Merchant
+from merchants.models import Merchant, User
 from orders.services import next_in_sequence
 from portal import state
 
@@ -89,7 +89,7 @@ def move(
     request_: BrandingRequest,
     *,
     to: str,
-    by: Any,
+    by: User,
     note: str = "",
     action: str | None = None,
     ip: str | None = None,
@@ -107,7 +107,7 @@ def move(
 
 
 def file_request(
-    *, merchant: Merchant, by: Any, data: dict[str, Any], files: list[UploadedFile], ip: str | None = None
+    *, merchant: Merchant, by: User, data: dict[str, Any], files: list[UploadedFile], ip: str | None = None
 ) -> BrandingRequest:
     """A member commissions work; every reference file is checked before anything is saved."""
     if not any(data.get(kind) for kind in KIND_FIELDS):
@@ -152,7 +152,7 @@ def send_quote(
     return request
 
 
-def answer_quote(*, request_id: int, by: Any, accept: bool, ip: str | None = None) -> BrandingRequest:
+def answer_quote(*, request_id: int, by: User, accept: bool, ip: str | None = None) -> BrandingRequest:
     """The merchant accepts the quote (design starts) or declines it (the request is cancelled)."""
     with transaction.atomic():
         request = lock_request(request_id)
@@ -165,7 +165,7 @@ def answer_quote(*, request_id: int, by: Any, accept: bool, ip: str | None = Non
     return request
 
 
-def withdraw_request(*, request_id: int, by: Any, reason: str = "", ip: str | None = None) -> BrandingRequest:
+def withdraw_request(*, request_id: int, by: User, reason: str = "", ip: str | None = None) -> BrandingRequest:
     """The merchant withdraws a request that has not been quoted yet."""
     with transaction.atomic():
         request = lock_request(request_id)
@@ -219,7 +219,7 @@ def send_proof(
     return proof
 
 
-def request_changes(*, request_id: int, by: Any, note: str, ip: str | None = None) -> BrandingRequest:
+def request_changes(*, request_id: int, by: User, note: str, ip: str | None = None) -> BrandingRequest:
     """The merchant asks for changes; a round beyond those the quote included is flagged to staff."""
     if not note.strip():
         raise BrandingError(_("Say what should change."))
@@ -238,7 +238,7 @@ def request_changes(*, request_id: int, by: Any, note: str, ip: str | None = Non
     return request
 
 
-def approve_proof(*, request_id: int, by: Any, version: int, ip: str | None = None) -> BrandKit | None:
+def approve_proof(*, request_id: int, by: User, version: int, ip: str | None = None) -> BrandKit | None:
     """The merchant approves one exact version; an approved logo becomes the brand kit's new active version."""
     with transaction.atomic():
         request = lock_request(request_id)

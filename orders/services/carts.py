@@ -6,13 +6,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from merchants.models import Merchant
+from merchants.models import Merchant, User
 from orders.models import Cart, CartLine, Order, Product
 from orders.money import BASE_CURRENCY, Money
 from orders.services.placing import (
@@ -49,7 +48,7 @@ __all__ = [
 MAX_IMPORT_LINES = 2000
 
 
-def cart_for(*, merchant: Merchant, user: Any) -> Cart:
+def cart_for(*, merchant: Merchant, user: User) -> Cart:
     """The member's cart for this merchant (created on first use)."""
     cart, _created = Cart.objects.get_or_create(merchant=merchant, user=user)
     return cart
@@ -242,7 +241,7 @@ def summarise(*, cart: Cart, lines: list[CartLine]) -> CartSummary:
     )
 
 
-def checkout(*, cart: Cart, placed_by: Any, delivery_mode: str) -> Order:
+def checkout(*, cart: Cart, placed_by: User, delivery_mode: str) -> Order:
     """Place the cart as an order (every rule re-checked on the server) and empty it."""
     with transaction.atomic():
         # Locked, so that a second click on "place the order" waits, then finds the cart empty.

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from merchants.models import Merchant
+from merchants.models import Merchant, User
 from orders import extensions
 from orders.errors import IllegalTransition
 from orders.models import Order, OrderEvent, Product
@@ -90,12 +90,16 @@ def lock_order(pk: int, *, related: tuple[str, ...] = ()) -> Order:
     return state.lock(Order, pk, related=related)
 
 
-def move(*, order: Order, to: str, by: Any = None, note: str = "", source: str = "", ip: str | None = None) -> Order:
+def move(
+    *, order: Order, to: str, by: User | None = None, note: str = "", source: str = "", ip: str | None = None
+) -> Order:
     """Change an order's status under its row lock, recording who, when, from where and why (orders only)."""
     return ORDER.move(order.pk, to=to, by=by, note=note, source=source, ip=ip)
 
 
-def mark_paid(*, order: Order, by: Any = None, source: str = "", note: str = "", ip: str | None = None) -> Order:
+def mark_paid(
+    *, order: Order, by: User | None = None, source: str = "", note: str = "", ip: str | None = None
+) -> Order:
     """Record the payment: the order moves to paid and its after-paid hooks run once it is committed.
 
     Safe to call twice (a provider event delivered again): an order already paid, or further on, is
@@ -112,7 +116,7 @@ def mark_paid(*, order: Order, by: Any = None, source: str = "", note: str = "",
     return paid
 
 
-def start_fulfilment(*, order: Order, by: Any = None, source: str = "shipping", note: str = "") -> Order:
+def start_fulfilment(*, order: Order, by: User | None = None, source: str = "shipping", note: str = "") -> Order:
     """A paid order's fulfilment has started (its shipments exist); no-op once it is past paid."""
     with transaction.atomic():
         current = lock_order(order.pk)
@@ -121,22 +125,28 @@ def start_fulfilment(*, order: Order, by: Any = None, source: str = "shipping", 
         return ORDER.apply(current, to=S.IN_FULFILMENT, by=by, source=source, note=note)
 
 
-def mark_shipped(*, order: Order, by: Any = None, source: str = "shipping", note: str = "") -> Order:
+def mark_shipped(*, order: Order, by: User | None = None, source: str = "shipping", note: str = "") -> Order:
     """Every parcel of the order has left the warehouse."""
     return ORDER.move(order.pk, to=S.SHIPPED, by=by, source=source, note=note)
 
 
-def mark_completed(*, order: Order, by: Any = None, source: str = "", note: str = "", ip: str | None = None) -> Order:
+def mark_completed(
+    *, order: Order, by: User | None = None, source: str = "", note: str = "", ip: str | None = None
+) -> Order:
     """The order is done: delivered and nothing left to do."""
     return ORDER.move(order.pk, to=S.COMPLETED, by=by, source=source, note=note, ip=ip)
 
 
-def mark_refunded(*, order: Order, by: Any = None, source: str = "", note: str = "", ip: str | None = None) -> Order:
+def mark_refunded(
+    *, order: Order, by: User | None = None, source: str = "", note: str = "", ip: str | None = None
+) -> Order:
     """Everything received for the order has been returned; it no longer counts for the minimum."""
     return ORDER.move(order.pk, to=S.REFUNDED, by=by, source=source, note=note, ip=ip)
 
 
-def cancel(*, order: Order, by: Any = None, reason: str = "", source: str = "portal", ip: str | None = None) -> Order:
+def cancel(
+    *, order: Order, by: User | None = None, reason: str = "", source: str = "portal", ip: str | None = None
+) -> Order:
     """Cancel an order that has not been paid; a cancelled order no longer counts for the minimum."""
     return ORDER.move(order.pk, to=S.CANCELLED, by=by, note=reason, source=source, ip=ip)
 
@@ -145,7 +155,9 @@ def cancel(*, order: Order, by: Any = None, reason: str = "", source: str = "por
 cancel_order = cancel
 
 
-def reject(*, order: Order, by: Any = None, reason: str = "", source: str = "admin", ip: str | None = None) -> Order:
+def reject(
+    *, order: Order, by: User | None = None, reason: str = "", source: str = "admin", ip: str | None = None
+) -> Order:
     """Staff refuse an order that awaits payment, with a reason."""
     return ORDER.move(order.pk, to=S.REJECTED, by=by, note=reason, source=source, ip=ip)
 
@@ -153,7 +165,7 @@ def reject(*, order: Order, by: Any = None, reason: str = "", source: str = "adm
 _STAFF_ACTIONS: dict[str, Any] = {S.PAID: mark_paid, S.COMPLETED: mark_completed, S.REFUNDED: mark_refunded}
 
 
-def staff_change_status(*, order: Order, to: str, by: Any, reason: str, ip: str | None = None) -> Order:
+def staff_change_status(*, order: Order, to: str, by: User, reason: str, ip: str | None = None) -> Order:
     """The admin's status change: the named action for the target, with the reason in the history."""
     if to in _STAFF_ACTIONS:
         return _STAFF_ACTIONS[to](order=order, by=by, source="admin", note=reason, ip=ip)
@@ -165,7 +177,7 @@ def staff_change_status(*, order: Order, to: str, by: Any, reason: str, ip: str 
 
 
 def raise_replacement(
-    *, order: Order, by: Any, items: list[tuple[Product, int]], reason: str, ip: str | None = None
+    *, order: Order, by: User, items: list[tuple[Product, int]], reason: str, ip: str | None = None
 ) -> Order:
     """A staff replacement for lines of `order`: placed exempt from the minimum and marked paid, in one
     transaction (a replacement is not paid for, so it never waits for a payment)."""

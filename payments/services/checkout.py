@@ -7,7 +7,7 @@ a method the order is not eligible for is refused (`MethodNotOffered`).
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.disclosures import Recipient, record_disclosure
+from merchants.models import User
 from orders import services as orders
 from orders.models import Order
 from orders.money import MINOR_UNITS, Money, to_minor_units
@@ -68,7 +69,7 @@ def _payable(order_id: int) -> Order:
 
 
 def new_attempt(
-    *, order: Order, provider: str, methods: list[str], by: Any, reference: str = "", ip_address: str | None = None
+    *, order: Order, provider: str, methods: list[str], by: User, reference: str = "", ip_address: str | None = None
 ) -> PaymentAttempt:
     """A new numbered attempt for what remains due (the caller holds the order's row lock)."""
     due = payment_summary(order=order).due
@@ -100,7 +101,7 @@ def new_attempt(
     return attempt
 
 
-def buyer_of(*, order: Order, user: Any) -> Buyer:
+def buyer_of(*, order: Order, user: User) -> Buyer:
     """What a checkout provider needs about the buyer: the member, and the company's application details."""
     application = getattr(order.merchant, "application", None)
     return Buyer(
@@ -129,7 +130,7 @@ def urls_for(*, attempt: PaymentAttempt, base_url: str) -> Urls:
 
 
 def start_payment(
-    *, order: Order, provider: str, by: Any, base_url: str, ip_address: str | None = None
+    *, order: Order, provider: str, by: User, base_url: str, ip_address: str | None = None
 ) -> PaymentAttempt:
     """Open a payment with `provider` for what the order still owes, if the order is eligible for it.
 
@@ -188,7 +189,7 @@ def start_payment(
     return attempt
 
 
-def _record_disclosure(*, order: Order, user: Any, provider: str) -> None:
+def _record_disclosure(*, order: Order, user: User, provider: str) -> None:
     name, categories = DISCLOSED_TO[provider]
     record_disclosure(
         recipient=Recipient.PAYMENT_PROVIDER,
@@ -237,7 +238,7 @@ def cancel_other_attempts(*, attempt: PaymentAttempt) -> int:
     return cancelled
 
 
-def handle_return(*, attempt: PaymentAttempt, params: dict[str, str], by: Any) -> PaymentAttempt:
+def handle_return(*, attempt: PaymentAttempt, params: dict[str, str], by: User) -> PaymentAttempt:
     """The payer is back from the provider's page: for the Saudi methods, read the payment again and record it.
 
     Stripe payments wait for Stripe's webhook (the return only shows that it is being confirmed).

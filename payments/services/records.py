@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from merchants.models import User
 from orders import services as orders
 from orders.models import Order
 from payments import providers
@@ -39,7 +40,7 @@ def record_action(
     action: str,
     source: str,
     attempt: PaymentAttempt | None = None,
-    by: Any = None,
+    by: User | None = None,
     amount: Decimal | None = None,
     note: str = "",
     ip_address: str | None = None,
@@ -111,7 +112,12 @@ def read_state_for_order(*, attempt: PaymentAttempt, source: str) -> ProviderSta
 
 
 def apply_state(
-    *, attempt: PaymentAttempt, state: ProviderState, source: str, event: ProviderEvent | None = None, by: Any = None
+    *,
+    attempt: PaymentAttempt,
+    state: ProviderState,
+    source: str,
+    event: ProviderEvent | None = None,
+    by: User | None = None,
 ) -> str:
     """Record what the provider says about the attempt; returns a `ProviderEvent.Outcome` value.
 
@@ -280,7 +286,7 @@ def _flag_overpayment(*, order: Order, received: Decimal, total: Decimal, source
     logger.warning("order overpaid", extra={"order": order.pk})
 
 
-def settle_order(*, order: Order, source: str, by: Any = None) -> None:
+def settle_order(*, order: Order, source: str, by: User | None = None) -> None:
     """Move the order on from what it has received: paid once covered, refunded once all is returned."""
     order = Order.objects.get(pk=order.pk)
     summary = payment_summary(order=order)
@@ -312,7 +318,9 @@ def settle_order(*, order: Order, source: str, by: Any = None) -> None:
         record_action(order=order, action="order_refunded", source=source, by=by)
 
 
-def apply_provider_state(*, attempt_id: int, source: str, event: ProviderEvent | None = None, by: Any = None) -> str:
+def apply_provider_state(
+    *, attempt_id: int, source: str, event: ProviderEvent | None = None, by: User | None = None
+) -> str:
     """Read the attempt from its provider (no lock held), then lock its order and the attempt and record it."""
     attempt = PaymentAttempt.objects.get(pk=attempt_id)
     state = read_state_for_order(attempt=attempt, source=source)

@@ -20,6 +20,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from merchants.models import User
 from orders import services as orders
 from orders.models import Order
 from orders.money import Money
@@ -67,7 +68,7 @@ def _notify(action: PaymentAction) -> None:
     notify_on_commit(tasks.send_payment_notice, action.pk)
 
 
-def choose_bank_transfer(*, order: Order, by: Any, ip_address: str | None = None) -> BankTransfer:
+def choose_bank_transfer(*, order: Order, by: User, ip_address: str | None = None) -> BankTransfer:
     """The order will be paid by bank transfer: its reference and deadline (the same transfer on a second call)."""
     with transaction.atomic():
         order = _payable(order.pk)
@@ -111,7 +112,9 @@ def lock_transfer(transfer_id: int) -> BankTransfer:
     return lock_row(BankTransfer, transfer_id, related=("order", "attempt"))
 
 
-def add_proof(*, transfer: BankTransfer, upload: UploadedFile, by: Any, ip_address: str | None = None) -> TransferProof:
+def add_proof(
+    *, transfer: BankTransfer, upload: UploadedFile, by: User, ip_address: str | None = None
+) -> TransferProof:
     """Keep a proof of transfer (PDF, PNG or JPEG, checked by content) privately; finance will reconcile it."""
     kind = check_upload(upload, allowed=PROOF_KINDS)
     with transaction.atomic():

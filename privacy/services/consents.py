@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from merchants.models import User
 from privacy.models import ConsentChange
 
 Purpose = ConsentChange.Purpose
 
 
-def current_consents(*, user: Any) -> dict[str, bool]:
+def current_consents(*, user: User) -> dict[str, bool]:
     """Each purpose and whether the member consents to it now (never asked: no)."""
     state = {purpose: False for purpose in Purpose.values}
     seen: set[str] = set()
@@ -22,7 +21,7 @@ def current_consents(*, user: Any) -> dict[str, bool]:
     return state
 
 
-def set_consents(*, user: Any, wanted: dict[str, bool], source: str) -> list[ConsentChange]:
+def set_consents(*, user: User, wanted: dict[str, bool], source: str) -> list[ConsentChange]:
     """Record a change for each purpose whose answer differs from the current one."""
     with transaction.atomic():
         current = current_consents(user=user)
@@ -44,6 +43,6 @@ def consenting_users(*, purpose: str) -> list[int]:
     return sorted(uid for uid, granted in latest.items() if granted)
 
 
-def history(*, user: Any) -> list[ConsentChange]:
+def history(*, user: User) -> list[ConsentChange]:
     """The member's consent changes, newest first."""
     return list(ConsentChange.objects.filter(user=user).order_by("-at", "-pk"))

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from audit import registry
 from audit.security import Kind, record_event
-from merchants.models import Membership
+from merchants.models import Membership, User
 from portal import state
 from portal.emails import send_templated_email
 from privacy.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
@@ -53,7 +53,7 @@ def lock_erasure(pk: int) -> ErasureRequest:
     return state.lock(ErasureRequest, pk)
 
 
-def request_erasure(*, user: Any, reason: str = "", request: Any = None) -> ErasureRequest:
+def request_erasure(*, user: User, reason: str = "", request: Any = None) -> ErasureRequest:
     """A member asks for their account and personal data to be erased."""
     if user.is_staff:
         raise StaffCannotUseErasure()
@@ -66,16 +66,16 @@ def request_erasure(*, user: Any, reason: str = "", request: Any = None) -> Eras
     return erasure
 
 
-def _decision(*, by: Any, note: str) -> dict[str, Any]:
+def _decision(*, by: User, note: str) -> dict[str, Any]:
     return {"decided_by": by, "decided_at": timezone.now(), "decision_note": note}
 
 
-def cancel(*, erasure: ErasureRequest, by: Any) -> ErasureRequest:
+def cancel(*, erasure: ErasureRequest, by: User) -> ErasureRequest:
     """The member withdraws their request before it is decided."""
     return ERASURE.move(erasure.pk, to=Status.CANCELLED, by=by, changes=_decision(by=by, note=""))
 
 
-def reject(*, erasure: ErasureRequest, by: Any, note: str) -> ErasureRequest:
+def reject(*, erasure: ErasureRequest, by: User, note: str) -> ErasureRequest:
     """The security role refuses (e.g. an unpaid order still open), with the reason the member receives."""
     with transaction.atomic():
         erasure = ERASURE.move(erasure.pk, to=Status.REJECTED, by=by, note=note, changes=_decision(by=by, note=note))
@@ -84,7 +84,7 @@ def reject(*, erasure: ErasureRequest, by: Any, note: str) -> ErasureRequest:
     return erasure
 
 
-def approve(*, erasure: ErasureRequest, by: Any, note: str = "", request: Any = None) -> ErasureRequest:
+def approve(*, erasure: ErasureRequest, by: User, note: str = "", request: Any = None) -> ErasureRequest:
     """The security role approves: erase the member now and report the outcome to them."""
     with transaction.atomic():
         erasure = lock_erasure(erasure.pk)
@@ -106,7 +106,7 @@ def approve(*, erasure: ErasureRequest, by: Any, note: str = "", request: Any = 
     return erasure
 
 
-def erase_person(*, user: Any) -> dict[str, dict[str, Any]]:
+def erase_person(*, user: User) -> dict[str, dict[str, Any]]:
     """Erase or anonymise every registered row about `user`; return what was done per kind of record.
 
     Every row is found before any is changed, since declarations find their rows through others (the
@@ -190,7 +190,7 @@ def reapply_journaled_erasures() -> list[int]:
     return erased
 
 
-def companies_left_alone(user: Any) -> list[int]:
+def companies_left_alone(user: User) -> list[int]:
     """The merchant companies of which `user` is the only member: their data goes with the user's."""
     mine = Membership.objects.filter(user=user).values("merchant_id")
     shared = Membership.objects.filter(merchant_id__in=mine).exclude(user=user).values("merchant_id")
@@ -213,6 +213,6 @@ def _report(erasure: ErasureRequest, *, email: str) -> None:
     )
 
 
-def open_request(*, user: Any) -> ErasureRequest | None:
+def open_request(*, user: User) -> ErasureRequest | None:
     """The member's request waiting for review, if any."""
     return ErasureRequest.objects.filter(user=user, status=Status.REQUESTED).first()

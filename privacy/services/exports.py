@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from audit import registry
 from audit.crypto import field_crypter
 from audit.security import Kind, record_event
+from merchants.models import User
 from portal import state
 from portal.emails import send_templated_email
 from portal.spreadsheets import csv_dict_writer
@@ -66,7 +67,7 @@ def export_value(value: Any) -> Any:
     return value
 
 
-def collect(*, user: Any) -> dict[str, dict[str, Any]]:
+def collect(*, user: User) -> dict[str, dict[str, Any]]:
     """Every registered row about `user`, keyed by model label: title, purpose, scope, fields and rows."""
     sections: dict[str, dict[str, Any]] = {}
     for entry in registry.entries():
@@ -85,7 +86,7 @@ def collect(*, user: Any) -> dict[str, dict[str, Any]]:
     return sections
 
 
-def build_zip(*, user: Any) -> bytes:
+def build_zip(*, user: User) -> bytes:
     """The export archive: data.json, one CSV per kind of record, and a README in the member's language."""
     sections = collect(user=user)
     buffer = io.BytesIO()
@@ -106,7 +107,7 @@ def build_zip(*, user: Any) -> bytes:
     return buffer.getvalue()
 
 
-def request_export(*, user: Any, request: Any = None) -> DataExport:
+def request_export(*, user: User, request: Any = None) -> DataExport:
     """Queue an export of the member's data (one at a time); a job builds it and emails the link."""
     with transaction.atomic():
         if (
@@ -162,7 +163,7 @@ def _email_link(export: DataExport) -> None:
     )
 
 
-def open_download(*, token: str, user: Any, request: Any = None) -> tuple[DataExport, bytes]:
+def open_download(*, token: str, user: User, request: Any = None) -> tuple[DataExport, bytes]:
     """The decrypted archive behind a download link, for its own member only, while the link is valid."""
     try:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=timedelta(hours=settings.PRIVACY_EXPORT_LINK_HOURS))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from merchants.models import Membership
+from merchants.models import Membership, User
 from portal import state
 from portal.emails import send_templated_email
 from privacy import tasks
@@ -40,7 +38,7 @@ def lock_incident(pk: int) -> Incident:
     return state.lock(Incident, pk)
 
 
-def open_incident(*, incident: Incident, by: Any) -> Incident:
+def open_incident(*, incident: Incident, by: User) -> Incident:
     """Record a new incident (filled in by staff) at the detected stage."""
     if incident.pk is not None or incident.status != Status.DETECTED:  # a new row starts at its default stage
         raise IllegalTransition(current=INCIDENT.label(incident.status), target=INCIDENT.label(Status.DETECTED))
@@ -65,7 +63,7 @@ def check_notice_ready(incident: Incident) -> None:
         raise NoticeIncomplete()
 
 
-def move(incident: Incident, *, to: str, by: Any, note: str = "") -> Incident:
+def move(incident: Incident, *, to: str, by: User, note: str = "") -> Incident:
     """Move an incident to its next stage, recording who, when and why; notifying emails the merchants."""
     with transaction.atomic():
         incident = lock_incident(incident.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from merchants.models import User
 from privacy.errors import AlreadyPublished
 from privacy.models import PolicyAcceptance, PolicyVersion
 
@@ -38,7 +39,7 @@ def create_draft(
         )
 
 
-def publish(*, version: PolicyVersion, by: Any) -> PolicyVersion:
+def publish(*, version: PolicyVersion, by: User) -> PolicyVersion:
     """Publish a draft: from then on it cannot change, and it applies from its effective date."""
     with transaction.atomic():
         version = PolicyVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
@@ -75,7 +76,7 @@ def versions_in_force() -> list[int]:
     return ids
 
 
-def accept(*, user: Any, version: PolicyVersion, method: str = PolicyAcceptance.Method.EXPLICIT) -> PolicyAcceptance:
+def accept(*, user: User, version: PolicyVersion, method: str = PolicyAcceptance.Method.EXPLICIT) -> PolicyAcceptance:
     """Record that `user` accepts `version` (an explicit acceptance replaces one by continued use)."""
     acceptance, created = PolicyAcceptance.objects.get_or_create(
         user=user, version=version, defaults={"method": method}
@@ -87,7 +88,7 @@ def accept(*, user: Any, version: PolicyVersion, method: str = PolicyAcceptance.
     return acceptance
 
 
-def note_continued_use(*, user: Any, session: Any) -> list[PolicyVersion]:
+def note_continued_use(*, user: User, session: Any) -> list[PolicyVersion]:
     """On a member's visit, record continued use of each version in force they have not accepted yet.
 
     The store's policy says continuing to use the portal after a change is acceptance. Returns the
@@ -117,7 +118,7 @@ def note_continued_use(*, user: Any, session: Any) -> list[PolicyVersion]:
     return changed
 
 
-def acceptances_of(*, user: Any) -> QuerySet[PolicyAcceptance]:
+def acceptances_of(*, user: User) -> QuerySet[PolicyAcceptance]:
     """A member's acceptances, newest first."""
     return PolicyAcceptance.objects.filter(user=user).select_related("version").order_by("-at")
 

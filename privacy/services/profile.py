@@ -11,10 +11,10 @@ from django.db import transaction
 
 from audit.models import SecurityEvent
 from audit.security import Kind, record_event
-from merchants.models import Application, Merchant
+from merchants.models import Application, Merchant, User
 
 
-def update_profile(*, user: Any, full_name: str, language: str) -> Any:
+def update_profile(*, user: User, full_name: str, language: str) -> Any:
     """Correct the member's name and language."""
     with transaction.atomic():
         user = get_user_model().objects.select_for_update(of=("self",)).get(pk=user.pk)
@@ -34,7 +34,7 @@ def company_application(*, merchant: Merchant) -> Application | None:
 
 
 def correct_company_contact(
-    *, application: Application, by: Any, values: dict[str, str], request: Any = None
+    *, application: Application, by: User, values: dict[str, str], request: Any = None
 ) -> list[str]:
     """An owner corrects the company's contact details (after re-authentication); each changed field is
     recorded as a sensitive change, by name only. Returns the names of the fields that changed."""
@@ -61,7 +61,7 @@ def correct_company_contact(
     return changed
 
 
-def request_email_change(*, request: Any, user: Any, email: str) -> EmailAddress:
+def request_email_change(*, request: Any, user: User, email: str) -> EmailAddress:
     """Start changing the sign-in email (after re-authentication): the new address must be confirmed first."""
     address = EmailAddress.objects.add_new_email(request, user, email)
     record_event(

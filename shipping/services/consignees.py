@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from audit.crypto import keyed_hash
+from merchants.models import User
 from orders.models import Order, OrderLine
 from shipping import addresses
 from shipping.errors import ConsigneesLocked, NotWhiteLabel, ShippingError
@@ -222,7 +223,7 @@ def remaining_quantities(order: Order) -> dict[int, int]:
     return remaining
 
 
-def add_consignees(*, order: Order, by: Any, consignees: list[ConsigneeData]) -> list[Consignee]:
+def add_consignees(*, order: Order, by: User, consignees: list[ConsigneeData]) -> list[Consignee]:
     """Add checked consignees to a white-label order, within the quantities it holds."""
     with transaction.atomic():
         order = _lock_editable(order)
@@ -299,7 +300,7 @@ def _read_csv(upload: Any) -> list[tuple[int, dict[str, str]]]:
     return [(reader.line_num, {k: v for k, v in row.items() if k}) for row in reader]
 
 
-def import_consignees_csv(*, order: Order, by: Any, upload: Any) -> list[Consignee]:
+def import_consignees_csv(*, order: Order, by: User, upload: Any) -> list[Consignee]:
     """Import a CSV of consignees: all lines or none, every bad line reported with its number."""
     if order.delivery_mode != Order.Delivery.WHITE_LABEL:
         raise NotWhiteLabel
@@ -350,14 +351,14 @@ def _overruns(
     return errors
 
 
-def remove_consignee(*, order: Order, consignee_id: int, by: Any) -> None:
+def remove_consignee(*, order: Order, consignee_id: int, by: User) -> None:
     """Take a consignee off an order before shipping starts."""
     with transaction.atomic():
         order = _lock_editable(order)
         Consignee.objects.filter(order=order, pk=consignee_id).delete()
 
 
-def set_notify_consignees(*, order: Order, by: Any, notify: bool) -> ShippingPlan:
+def set_notify_consignees(*, order: Order, by: User, notify: bool) -> ShippingPlan:
     """Choose whether consignees get an email, in the merchant's name, when their parcel is booked."""
     if order.delivery_mode != Order.Delivery.WHITE_LABEL:
         raise NotWhiteLabel
