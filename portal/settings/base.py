@@ -178,6 +178,9 @@ else:
 
 # Sessions live in the database so that logout kills them everywhere and purges can reach them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Flash messages live in the session, never in a cookie: they can name a member's email, and a signed
+# cookie is readable by anyone who holds it.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -225,6 +228,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
+# Nobody reads our tasks' results (the database is the record), so none are stored: a result backend out of
+# reach can then never fail a task or the request that enqueued it. A task whose answer is read says so.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -316,9 +322,21 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A 404, 403 or 400 is one line at WARNING, never a traceback at ERROR; no logged path keeps a token.
+    "filters": {
+        "expected_refusals": {"()": "portal.log_filters.ExpectedRefusals"},
+        "scrubbed_paths": {"()": "portal.log_filters.ScrubbedPaths"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["expected_refusals", "scrubbed_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "django.request": {"filters": ["expected_refusals", "scrubbed_paths"]},
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": LOG_LEVEL},
         "weasyprint": {"level": "WARNING"},

@@ -84,3 +84,4 @@ def test_gunicorn_as_deployed_logs_no_token_nor_query(tmp_path: Path):
     assert any("/accounts/password/reset/key/{token}/" in line for line in access), access
     assert any("/privacy/exports/{token}/" in line for line in access), access
     assert not [line for line in access if SECRET in line]
+    assert SECRET not in log.read_text()  # nor in Django's own lines about those requests
