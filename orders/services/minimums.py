@@ -1,7 +1,6 @@
 """The minimum-order rule: which minimum an order must reach, and what is missing when it falls short.
 
-The minimum-order rule (the store's policy: 5,000 SAR for a first order, 2,000 SAR for every later
-one, "or the equivalent"):
+The store's policy: 5,000 SAR for a first order, 2,000 SAR for every later one, "or the equivalent".
 
 - The amounts and their base currency are data (`MinimumOrderPolicy`, with history), not constants.
 - An order *counts* once placed, unless cancelled, rejected or refunded. Staff replacements are exempt
