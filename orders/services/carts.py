@@ -14,21 +14,10 @@ from django.utils.translation import gettext as _
 from merchants.models import Merchant, User
 from orders.models import Cart, CartLine, Order, Product
 from orders.money import BASE_CURRENCY, Money
-from orders.services.placing import (
-    InvalidQuantity,
-    Minimum,
-    OrderError,
-    PricedLine,
-    Rate,
-    check_orderable,
-    minimum_for,
-    place_order,
-    price_lines,
-    rate_in_force,
-    shortfall_of,
-    vat_on,
-    vat_rate_for,
-)
+from orders.services.minimums import Minimum, minimum_for, shortfall_of
+from orders.services.placing import InvalidQuantity, OrderError, place_order
+from orders.services.pricing import PricedLine, check_orderable, price_lines, vat_on, vat_rate_for
+from orders.services.rates import Rate, rate_in_force
 from portal.state import lock
 
 __all__ = [

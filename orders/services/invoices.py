@@ -23,7 +23,8 @@ from django.utils import timezone
 from orders import tasks
 from orders.models import Invoice, Order
 from orders.money import BASE_CURRENCY, Money
-from orders.services.placing import next_in_sequence, vat_on
+from orders.services.pricing import vat_on
+from orders.services.sequences import next_in_sequence
 from portal import state
 from portal.pdf import data_uri, render_pdf
 

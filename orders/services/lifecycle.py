@@ -27,7 +27,8 @@ from merchants.models import Merchant, User
 from orders import extensions
 from orders.errors import IllegalTransition
 from orders.models import Order, OrderEvent, Product
-from orders.services.placing import NOT_COUNTING, PAID_STATUSES, place_order
+from orders.services.minimums import NOT_COUNTING, PAID_STATUSES
+from orders.services.placing import place_order
 from portal import state
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,6 @@
-"""Exchange rates from a configured source: ECB reference rates (XML) or a JSON document.
+"""Exchange rates: the rate in force for placing an order, and the refresh from a configured source.
+
+The refresh reads one of two shapes:
 
 - ECB (`eurofxref-daily.xml`): `<Cube currency="USD" rate="1.08"/>`, units of each currency per 1 EUR.
 - JSON (the shape most rate APIs share): `{"base": "EUR", "rates": {"USD": 1.08, "GBP": 0.864}}`,
@@ -16,19 +18,42 @@ import json
 import logging
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils import timezone
 
-from orders.models import ExchangeRate
+from orders.errors import NoRate, StaleRate
+from orders.models import FIXED_RATES, ExchangeRate
 
-__all__ = ["RateSourceError", "parse_rates", "refresh_rates"]
+__all__ = ["Rate", "RateSourceError", "parse_rates", "rate_in_force", "refresh_rates"]
 
 logger = logging.getLogger(__name__)
 USD_PEG = Decimal("3.75")
 MAX_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Rate:
+    currency: str
+    rate_to_sar: Decimal
+    source: str
+    effective_at: datetime
+
+
+def rate_in_force(*, currency: str, at: datetime | None = None) -> Rate:
+    """The rate of `currency` in force at `at`; refuses a missing or stale one."""
+    at = at or timezone.now()
+    row = ExchangeRate.objects.filter(currency=currency, effective_at__lte=at).order_by("-effective_at").first()
+    if row is None:
+        raise NoRate
+    max_age = timedelta(hours=settings.EXCHANGE_RATE_MAX_AGE_HOURS)
+    if row.currency not in FIXED_RATES and at - row.effective_at > max_age:
+        raise StaleRate
+    return Rate(row.currency, row.rate_to_sar, row.source, row.effective_at)
 
 
 class RateSourceError(Exception):

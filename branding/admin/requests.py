@@ -1,12 +1,7 @@
-"""The designers' side: a board of requests by status and deadline, quotes, proofs, moving forward.
-
-Every button here calls the same services as the merchant portal; each step is recorded with who,
-when, from where and why.
-"""
+"""Branding requests: the board, quotes, proofs, comments and moving a request forward."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -21,9 +16,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from branding import selectors, services
+from branding.admin.filters import DeadlineFilter, ExtraRoundsFilter
 from branding.documents import render_proof_sheet
 from branding.forms import AdvanceForm, CommentForm, ProofForm, QuoteForm
-from branding.models import BrandingRequest, BrandKit, Comment, Proof, RequestEvent
+from branding.models import BrandingRequest, Comment, Proof, RequestEvent
 from portal.admin_tools import HistoryInline
 from portal.http import client_ip
 
@@ -47,46 +43,6 @@ class CommentInline(HistoryInline):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return list(self.fields)
-
-
-class DeadlineFilter(admin.SimpleListFilter):
-    title = _("deadline")
-    parameter_name = "due"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            ("overdue", _("Overdue")),
-            ("week", _("Within 7 days")),
-            ("later", _("Later")),
-            ("none", _("No deadline")),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        today = timezone.localdate()
-        open_work = queryset.exclude(status__in=[Status.DELIVERED, Status.CANCELLED])
-        match self.value():
-            case "overdue":
-                return open_work.filter(deadline__lt=today)
-            case "week":
-                return open_work.filter(deadline__gte=today, deadline__lte=today + timedelta(days=7))
-            case "later":
-                return open_work.filter(deadline__gt=today + timedelta(days=7))
-            case "none":
-                return queryset.filter(deadline__isnull=True)
-        return queryset
-
-
-class ExtraRoundsFilter(admin.SimpleListFilter):
-    title = _("revision rounds")
-    parameter_name = "rounds"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("extra", _("Beyond the rounds included"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "extra":
-            return queryset.filter(revision_rounds_used__gt=F("revision_rounds_included"))
-        return queryset
 
 
 @admin.register(BrandingRequest)
@@ -386,31 +342,3 @@ class BrandingRequestAdmin(admin.ModelAdmin):
         response = HttpResponse(render_proof_sheet(proof), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{proof.request.reference}-v{proof.version}.pdf"'
         return response
-
-
-@admin.register(BrandKit)
-class BrandKitAdmin(admin.ModelAdmin):
-    list_display = ("merchant", "version", "is_active", "sender_name", "created_at")
-    list_filter = ("is_active",)
-    list_select_related = ("merchant",)
-    search_fields = ("merchant__code",)
-    readonly_fields = (
-        "merchant",
-        "version",
-        "is_active",
-        "logo",
-        "sender_name",
-        "return_address",
-        "colours",
-        "slip_message",
-        "insert_text",
-        "source_proof",
-        "created_by",
-        "created_at",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,25 +1,18 @@
-"""Use cases of the merchants domain: applications and their review, members, merchant settings."""
+"""Applications: filling one in, its documents, submitting it, staff's questions and decision."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from merchants import emails
 from merchants.errors import (
-    AlreadyMember,
     DocumentMissing,
     IllegalTransition,
-    InvitationForAnotherEmail,
-    InvitationInvalid,
-    LastOwner,
-    MerchantsError,
     OwnApplication,
     TooManyDocuments,
 )
@@ -27,46 +20,13 @@ from merchants.models import (
     Application,
     ApplicationDocument,
     ApplicationEvent,
-    Invitation,
     Membership,
     Merchant,
-    MerchantSettingChange,
     new_merchant_code,
 )
+from merchants.services.locks import lock_application
 from portal import state
 from portal.uploads import check_upload, private_name
-
-__all__ = [
-    "APPLICATION",
-    "TRANSITIONS",
-    "AlreadyMember",
-    "DocumentMissing",
-    "IllegalTransition",
-    "InvitationForAnotherEmail",
-    "InvitationInvalid",
-    "LastOwner",
-    "MerchantsError",
-    "OwnApplication",
-    "TooManyDocuments",
-    "accept_invitation",
-    "add_document",
-    "answer_question",
-    "approve_application",
-    "ask_for_information",
-    "change_role",
-    "change_settings",
-    "invitation_token",
-    "invite_member",
-    "lock_application",
-    "lock_merchant",
-    "open_invitation",
-    "reject_application",
-    "remove_document",
-    "remove_member",
-    "save_application",
-    "submit_application",
-    "unused_merchant_code",
-]
 
 Status = Application.Status
 
@@ -82,8 +42,6 @@ TRANSITIONS: dict[str, set[str]] = {
 DOCUMENT_KINDS = {"pdf", "jpeg", "png"}
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENTS = 10
-INVITATION_MAX_AGE = 7 * 24 * 3600
-INVITATION_SALT = "merchants.invitation"
 
 COUNTRY_CURRENCY = {
     "SA": "SAR",
@@ -129,17 +87,6 @@ def _record(application: Application, move: state.Move) -> None:
 
 #: The application's life cycle: the one place its status changes.
 APPLICATION = state.Machine(model=Application, transitions=TRANSITIONS, error=IllegalTransition, record=_record)
-
-
-def lock_merchant(pk: int) -> Merchant:
-    """The merchant's row, locked for the caller's transaction: always the first lock taken (merchant, order,
-    payment attempt, shipment)."""
-    return state.lock(Merchant, pk)
-
-
-def lock_application(pk: int) -> Application:
-    """The application's row, locked for the caller's transaction."""
-    return state.lock(Application, pk)
 
 
 def save_application(*, applicant: Any, data: dict[str, Any], application: Application | None = None) -> Application:
@@ -284,118 +231,3 @@ def reject_application(*, application_id: int, reviewer: Any, reason: str, ip: s
         )
         transaction.on_commit(lambda: emails.application_rejected(application))
     return application
-
-
-def invitation_token(invitation: Invitation) -> str:
-    """The signed, expiring token of an invitation's link."""
-    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
-
-
-def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any) -> Invitation:
-    """Invite someone by email with a role; they accept through the link in the email.
-
-    Inviting an address again replaces its open invitation (new role, new link) rather than adding one.
-    """
-    email = email.strip().lower()
-    with transaction.atomic():
-        lock_merchant(merchant.pk)
-        if Membership.objects.filter(merchant=merchant, user__email__iexact=email).exists():
-            raise AlreadyMember
-        Invitation.objects.filter(merchant=merchant, email=email, accepted_at__isnull=True).delete()
-        invitation = Invitation.objects.create(merchant=merchant, email=email, role=role, invited_by=invited_by)
-        transaction.on_commit(lambda: emails.invitation(invitation, invitation_token(invitation)))
-    return invitation
-
-
-def _invitation_pk(token: str) -> int:
-    try:
-        return int(signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE))
-    except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise InvitationInvalid from exc
-
-
-def _check_invitee(invitation: Invitation | None, user: Any) -> Invitation:
-    if invitation is None:
-        raise InvitationInvalid
-    # The invited address must be one the user has proved they own (verified through allauth).
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
-        raise InvitationForAnotherEmail
-    return invitation
-
-
-def open_invitation(*, token: str, user: Any) -> Invitation:
-    """The invitation behind a link, if it is still open and addressed to this user; else a refusal."""
-    invitation = (
-        Invitation.objects.select_related("merchant").filter(pk=_invitation_pk(token), accepted_at__isnull=True).first()
-    )
-    return _check_invitee(invitation, user)
-
-
-def accept_invitation(*, token: str, user: Any) -> Membership:
-    """Join the merchant with the invited role, if the signed-in user owns the invited address."""
-    pk = _invitation_pk(token)
-    with transaction.atomic():
-        invitation = _check_invitee(
-            Invitation.objects.select_for_update(of=("self",)).filter(pk=pk, accepted_at__isnull=True).first(), user
-        )
-        membership, _created = Membership.objects.get_or_create(
-            user=user, merchant=invitation.merchant, defaults={"role": invitation.role}
-        )
-        invitation.accepted_at = timezone.now()
-        invitation.save(update_fields=["accepted_at"])
-    return membership
-
-
-def _owners_left(merchant: Merchant, *, without: Membership) -> int:
-    return (
-        Membership.objects.select_for_update(of=("self",))
-        .filter(merchant=merchant, role=Membership.Role.OWNER)
-        .exclude(pk=without.pk)
-        .count()
-    )
-
-
-def change_role(*, membership: Membership, role: str) -> Membership:
-    """Give a member another role; the last owner cannot stop being one."""
-    with transaction.atomic():
-        lock_merchant(membership.merchant_id)
-        if membership.role == Membership.Role.OWNER and role != membership.role:
-            if _owners_left(membership.merchant, without=membership) == 0:
-                raise LastOwner
-        membership.role = role
-        membership.save(update_fields=["role"])
-    return membership
-
-
-def remove_member(*, membership: Membership) -> None:
-    """Remove a member; the last owner cannot be removed."""
-    with transaction.atomic():
-        lock_merchant(membership.merchant_id)
-        if membership.role == Membership.Role.OWNER and _owners_left(membership.merchant, without=membership) == 0:
-            raise LastOwner
-        membership.delete()
-
-
-SETTINGS = ("may_name_as_partner", "require_two_factor")
-
-
-def change_settings(*, merchant: Merchant, by: Any, values: dict[str, bool], ip: str | None = None) -> list[str]:
-    """Change owner-only settings, recording each change; returns the names of those that changed."""
-    changed = []
-    with transaction.atomic():
-        merchant = lock_merchant(merchant.pk)
-        for name in SETTINGS:
-            if name in values and getattr(merchant, name) != values[name]:
-                MerchantSettingChange.objects.create(
-                    merchant=merchant,
-                    setting=name,
-                    old_value=str(getattr(merchant, name)),
-                    new_value=str(values[name]),
-                    by=by,
-                    ip_address=ip,
-                )
-                setattr(merchant, name, values[name])
-                changed.append(name)
-        if changed:
-            merchant.save(update_fields=changed)
-    return changed
