@@ -108,7 +108,7 @@ SHIPMENT_STATUSES = (
 
 
 class Shipment(models.Model):
-    """One parcel to one consignee, moved only by `shipping.services.shipments.SHIPMENT` (portal.state)."""
+    """One parcel to one consignee, moved only by `shipping.services.moves.SHIPMENT` (portal.state)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

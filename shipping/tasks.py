@@ -1,4 +1,4 @@
-"""Celery entry points of white-label shipping: thin, by id, safe to run twice (see services.shipments).
+"""Celery entry points of white-label shipping: thin, by id, safe to run twice (see services.jobs).
 
 Every shipping task goes to the queue Celery routing gives `shipping.tasks.*` (SHIPPING_QUEUE if set, see
 `portal.routing`), and is enqueued with `delay_on_commit`.

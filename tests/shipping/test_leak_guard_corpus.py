@@ -14,8 +14,8 @@ from portal import leak_guard
 from shipping.carriers import Parcel
 from shipping.documents import render_address_label
 from shipping.errors import NoticeWithheld, SlipBlocked
+from shipping.services.jobs import render_packing_slip
 from shipping.services.notices import notify_consignee
-from shipping.services.shipments import render_packing_slip
 from tests.shipping.helpers import bare_shipment
 
 pytestmark = pytest.mark.django_db

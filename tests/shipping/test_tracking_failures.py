@@ -8,7 +8,7 @@ from django.core import mail
 from portal.staff import create_staff_member
 from shipping import services
 from shipping.models import Shipment
-from shipping.services.shipments import _path
+from shipping.services.tracking import _path
 from tests.shipping.test_tracking import booked
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from portal import state
 from shipping import services
 from shipping.models import Shipment, ShipmentEvent
-from shipping.services.shipments import _path
+from shipping.services.tracking import _path
 from tests.factories import StaffFactory
 from tests.shipping.helpers import bare_shipment
 

@@ -1,14 +1,13 @@
-"""Staff admin of white-label shipping: the fulfilment queue, slips and labels, moves, retries, progress.
+"""Shipments in the admin: the fulfilment queue, slips and labels, staff moves, retries and each order's progress.
 
-Consignees are listed masked for everyone; their full details (and the slips and labels that print
-them) open only for the fulfilment role, and every such look is written to the staff access log.
+The slips and labels print the consignee's details: they open only with the details permission, and every
+look is written to the staff access log.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -22,68 +21,19 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from audit.access_log import record_staff_accesses
-from audit.admin_tools import PersonalDataAdminMixin
 from audit.models import StaffAccess
 from orders.models import Order
 from portal.admin_tools import HistoryInline, ReadOnlyAdmin
 from portal.http import client_ip
 from portal.uploads import private_file_response
-from shipping import documents, masking, selectors, services
-from shipping.models import Consignee, ConsigneeItem, Shipment, ShipmentEvent
+from shipping import documents, selectors, services
+from shipping.admin.forms import MoveForm, ReasonForm
+from shipping.admin.permissions import DETAILS_PERMISSION, MOVE_PERMISSION, PRINT_PERMISSION
+from shipping.models import Consignee, Shipment, ShipmentEvent
 
-DETAILS_PERMISSION = "shipping.view_consignee_details"
-MOVE_PERMISSION = "shipping.move_shipment"
-PRINT_PERMISSION = "shipping.print_shipment"
 S = Shipment.Status
 #: moves staff make by hand (the jobs make the others)
 STAFF_MOVES = (S.HANDED_OVER, S.IN_TRANSIT, S.DELIVERED, S.RETURNED, S.CANCELLED)
-
-
-class ItemInline(admin.TabularInline):
-    model = ConsigneeItem
-    extra = 0
-    can_delete = False
-    readonly_fields = ("line", "quantity")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Consignee)
-class ConsigneeAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
-    """Masked in the list; in full only for fulfilment (`view_consignee_details`), each view logged."""
-
-    list_display = ("__str__", "order", "masked_name", "masked_phone", "country", "created_at")
-    list_select_related = ("order",)
-    list_filter = ("country",)
-    search_fields = ("order__reference",)
-    fields = (
-        "order",
-        "number",
-        "name",
-        "phone",
-        "email",
-        "address_line1",
-        "address_line2",
-        "city",
-        "postal_code",
-        "country",
-        "created_at",
-        "erased_at",
-    )
-    readonly_fields = fields
-    inlines = (ItemInline,)
-
-    # Consignees have their own, narrower permission: only the fulfilment role reads them in full.
-    personal_data_permission = DETAILS_PERMISSION
-
-    @admin.display(description=_("name"))
-    def masked_name(self, consignee: Consignee) -> str:
-        return masking.mask_name(consignee.name)
-
-    @admin.display(description=_("phone"))
-    def masked_phone(self, consignee: Consignee) -> str:
-        return masking.mask_phone(consignee.phone)
 
 
 class EventInline(HistoryInline):
@@ -113,31 +63,6 @@ class WorkFilter(admin.SimpleListFilter):
             "failed": [S.FAILED],
         }.get(self.value() or "")
         return queryset.filter(status__in=wanted) if wanted else queryset
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-
-class MoveForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"))
-    tracking_number = forms.CharField(
-        label=_("Tracking number"),
-        max_length=64,
-        required=False,
-        help_text=_("Needed to hand a parcel to the in-house courier."),
-    )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-
-    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = allowed  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("to") == S.CANCELLED and not (data.get("note") or "").strip():
-            self.add_error("note", gettext("Say why the shipment is cancelled."))
-        return data
 
 
 @admin.register(Shipment)
