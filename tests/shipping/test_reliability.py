@@ -13,8 +13,8 @@ import pytest
 import redis
 from django.db import transaction
 
-from orders import services as order_services
 from orders.models import Order
+from orders.services.lifecycle import ORDER
 from shipping import services
 from shipping.models import Shipment
 from shipping.tasks import book_shipment
@@ -37,11 +37,14 @@ def slow_courier(settings):
 
 
 def paid_order(consignees: int) -> Order:
-    """A white-label order with consignees and a brand kit, paid (its invoice issued in this process)."""
+    """A white-label order with consignees and a brand kit, paid but not yet shipping.
+
+    Moved by the order machine itself, not `mark_paid`: the action's after-paid hooks would start the
+    shipments here, in this process, before the test's workers are running."""
     order, owner = white_label_order(units=consignees)
     brand_kit(owner)
     with_consignees(order, owner, consignees)
-    return order_services.mark_paid(order=order, source="test")
+    return ORDER.move(order, to=Order.Status.PAID, source="test")
 
 
 def statuses(order: Order) -> list[str]:
