@@ -30,7 +30,8 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("full_name", "language")}),
-        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        # No is_superuser: roles (groups) are permissions only, and a superuser would bypass the reserved ones.
+        (_("Access"), {"fields": ("is_active", "is_staff", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -84,8 +84,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 #: Permissions only the roles of the table hold, never the admin role: reading consignees (the merchants'
-#: customers) in full is the fulfilment role's alone.
-RESERVED = {("shipping", "view_consignee_details")}
+#: customers) in full and printing their slips and labels is the fulfilment role's; reading personal data
+#: unmasked in the admin belongs to the roles whose work needs it (reviewer, fulfilment, security).
+RESERVED = {
+    ("shipping", "view_consignee_details"),
+    ("shipping", "print_shipment"),
+    ("audit", "view_personal_data"),
+}
 
 
 def staff_with_role(role: str) -> Any:

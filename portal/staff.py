@@ -49,7 +49,8 @@ def create_staff_member(
     with transaction.atomic():
         user, _created = User.objects.get_or_create(email=email.lower(), defaults={"is_staff": True})
         user.is_staff = True
-        user.is_superuser = "admin" in roles
+        # Roles are permissions only: nobody is a superuser, whose every has_perm() is True (reserved ones too).
+        user.is_superuser = False
         user.full_name = full_name or user.full_name
         user.set_password(password)
         user.save()
