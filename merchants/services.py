@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from merchants import emails
+from merchants import emails, tasks
+from merchants.emails import INVITATION_SALT, invitation_token
 from merchants.errors import (
     AlreadyMember,
     DocumentMissing,
@@ -34,6 +35,7 @@ from merchants.models import (
     new_merchant_code,
 )
 from portal import state
+from portal.notices import notify_on_commit
 from portal.uploads import check_upload, private_name
 
 __all__ = [
@@ -83,7 +85,6 @@ DOCUMENT_KINDS = {"pdf", "jpeg", "png"}
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENTS = 10
 INVITATION_MAX_AGE = 7 * 24 * 3600
-INVITATION_SALT = "merchants.invitation"
 
 COUNTRY_CURRENCY = {
     "SA": "SAR",
@@ -118,13 +119,15 @@ ACTIONS: dict[tuple[str, str], str] = {
 
 
 def _record(application: Application, move: state.Move) -> None:
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         action=ACTIONS[(move.before, move.after)],
         by=move.by,
         note=move.note,
         ip_address=move.ip,
     )
+    if event.action in emails.APPLICATION_TEMPLATES:  # the applicant hears of it once committed
+        notify_on_commit(tasks.notify_application_event, event.pk)
 
 
 #: The application's life cycle: the one place its status changes.
@@ -190,7 +193,6 @@ def submit_application(*, application: Application, by: Any, ip: str | None = No
         if not ApplicationDocument.objects.filter(application=application).exists():
             raise DocumentMissing
         APPLICATION.apply(application, to=Status.SUBMITTED, by=by, ip=ip, changes={"submitted_at": timezone.now()})
-        transaction.on_commit(lambda: emails.application_received(application))
     return application
 
 
@@ -212,7 +214,6 @@ def ask_for_information(*, application_id: int, reviewer: Any, question: str, ip
             ip=ip,
             changes={"question": question, "answer": ""},
         )
-        transaction.on_commit(lambda: emails.information_requested(application))
     return application
 
 
@@ -265,7 +266,6 @@ def approve_application(*, application_id: int, reviewer: Any, note: str = "", i
             ip=ip,
             changes={"merchant": merchant, "decided_at": timezone.now()},
         )
-        transaction.on_commit(lambda: emails.application_approved(application))
     return merchant
 
 
@@ -282,13 +282,7 @@ def reject_application(*, application_id: int, reviewer: Any, reason: str, ip: s
             ip=ip,
             changes={"rejection_reason": reason, "decided_at": timezone.now()},
         )
-        transaction.on_commit(lambda: emails.application_rejected(application))
     return application
-
-
-def invitation_token(invitation: Invitation) -> str:
-    """The signed, expiring token of an invitation's link."""
-    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
 
 
 def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any) -> Invitation:
@@ -303,7 +297,7 @@ def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any)
             raise AlreadyMember
         Invitation.objects.filter(merchant=merchant, email=email, accepted_at__isnull=True).delete()
         invitation = Invitation.objects.create(merchant=merchant, email=email, role=role, invited_by=invited_by)
-        transaction.on_commit(lambda: emails.invitation(invitation, invitation_token(invitation)))
+        notify_on_commit(tasks.send_invitation, invitation.pk)
     return invitation
 
 
