@@ -264,6 +264,8 @@ class ApplicationEvent(models.Model):
     note = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    #: when the applicant was emailed about this step (`portal.notices.send_once`); empty if not (yet)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("at", "pk")
@@ -281,6 +283,8 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    #: when the invitation email went out (`portal.notices.send_once`); empty until then
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-created_at",)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedCharField
 
 
 class PolicyVersion(models.Model):
@@ -123,6 +124,8 @@ class DataExport(models.Model):
     size = models.PositiveIntegerField(default=0)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     last_downloaded_at = models.DateTimeField(_("last downloaded"), null=True, blank=True)
+    #: when the link was emailed (`portal.notices.send_once`); empty until then
+    link_sent_at = models.DateTimeField(_("link emailed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("data export")
@@ -162,6 +165,10 @@ class ErasureRequest(models.Model):
     decision_note = models.TextField(_("note on the decision"), blank=True)
     #: counts per model of rows erased, deleted and kept, for the requester's report
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    #: when the decision was emailed to the member (`portal.notices.send_once`); empty until then
+    reported_at = models.DateTimeField(_("decision emailed"), null=True, blank=True, editable=False)
+    #: the address the decision goes to (the member's, kept past their erasure), blanked once it is sent
+    report_to = EncryptedCharField(_("decision sent to"), max_length=254, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("erasure request")
@@ -280,3 +287,20 @@ class IncidentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IncidentNotice(models.Model):
+    """The incident's notice to one owner of an affected merchant, sent once (`portal.notices.send_once`)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notices")
+    membership = models.ForeignKey("merchants.Membership", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident notice")
+        verbose_name_plural = _("incident notices")
+        ordering = ("pk",)
+        constraints = [models.UniqueConstraint(fields=["incident", "membership"], name="one_incident_notice_per_owner")]
+
+    def __str__(self) -> str:
+        return f"#{self.incident_id} to {self.membership_id}"

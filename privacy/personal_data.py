@@ -88,8 +88,10 @@ register(
         model=ErasureRequest,
         rows_of=lambda person: ErasureRequest.objects.filter(user=person),
         export_fields=("status", "reason", "requested_at", "decided_at", "decision_note"),
-        erase=blank_fields("reason"),
+        erase=blank_fields("reason", "report_to"),
         retained_fields=("status", "requested_at", "decided_at", "decision_note"),
+        withheld_fields=("report_to",),  # the member's own address, held only until the decision is emailed
+        personal_fields=("report_to",),
         purpose=_("Handling your request to erase your account, and proving it was done."),
     )
 )

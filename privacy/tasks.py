@@ -5,13 +5,25 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from privacy.services import alerts, backups, exports, incidents, retention
+from privacy.services import alerts, backups, erasure, exports, incidents, retention
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def build_export(export_id: int) -> str:
     """Build a member's data export and email the link (no-op once built)."""
     return exports.build(export_id=export_id).status
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def email_export_link(export_id: int) -> int:
+    """Email the member the link to their ready export (no-op once sent)."""
+    return exports.email_link(export_id=export_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def report_erasure(erasure_id: int) -> int:
+    """Email the member the decision on their erasure request (no-op once sent)."""
+    return erasure.report(erasure_id=erasure_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

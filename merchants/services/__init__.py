@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from merchants.emails import INVITATION_SALT, invitation_token
 from merchants.errors import (
     AlreadyMember,
     DocumentMissing,
@@ -39,10 +40,8 @@ from merchants.services.applications import (
 from merchants.services.locks import lock_application, lock_merchant
 from merchants.services.members import (
     INVITATION_MAX_AGE,
-    INVITATION_SALT,
     accept_invitation,
     change_role,
-    invitation_token,
     invite_member,
     open_invitation,
     remove_member,

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from merchants import emails
+from merchants import emails, tasks
 from merchants.errors import (
     DocumentMissing,
     IllegalTransition,
@@ -26,6 +26,7 @@ from merchants.models import (
 )
 from merchants.services.locks import lock_application
 from portal import state
+from portal.notices import notify_on_commit
 from portal.uploads import check_upload, private_name
 
 Status = Application.Status
@@ -76,13 +77,15 @@ ACTIONS: dict[tuple[str, str], str] = {
 
 
 def _record(application: Application, move: state.Move) -> None:
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         action=ACTIONS[(move.before, move.after)],
         by=move.by,
         note=move.note,
         ip_address=move.ip,
     )
+    if event.action in emails.APPLICATION_TEMPLATES:  # the applicant hears of it once committed
+        notify_on_commit(tasks.notify_application_event, event.pk)
 
 
 #: The application's life cycle: the one place its status changes.
@@ -137,7 +140,6 @@ def submit_application(*, application: Application, by: Any, ip: str | None = No
         if not ApplicationDocument.objects.filter(application=application).exists():
             raise DocumentMissing
         APPLICATION.apply(application, to=Status.SUBMITTED, by=by, ip=ip, changes={"submitted_at": timezone.now()})
-        transaction.on_commit(lambda: emails.application_received(application))
     return application
 
 
@@ -159,7 +161,6 @@ def ask_for_information(*, application_id: int, reviewer: Any, question: str, ip
             ip=ip,
             changes={"question": question, "answer": ""},
         )
-        transaction.on_commit(lambda: emails.information_requested(application))
     return application
 
 
@@ -212,7 +213,6 @@ def approve_application(*, application_id: int, reviewer: Any, note: str = "", i
             ip=ip,
             changes={"merchant": merchant, "decided_at": timezone.now()},
         )
-        transaction.on_commit(lambda: emails.application_approved(application))
     return merchant
 
 
@@ -229,5 +229,4 @@ def reject_application(*, application_id: int, reviewer: Any, reason: str, ip: s
             ip=ip,
             changes={"rejection_reason": reason, "decided_at": timezone.now()},
         )
-        transaction.on_commit(lambda: emails.application_rejected(application))
     return application

@@ -9,7 +9,8 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from merchants import emails
+from merchants import tasks
+from merchants.emails import INVITATION_SALT
 from merchants.errors import (
     AlreadyMember,
     InvitationForAnotherEmail,
@@ -22,14 +23,9 @@ from merchants.models import (
     Merchant,
 )
 from merchants.services.locks import lock_merchant
+from portal.notices import notify_on_commit
 
 INVITATION_MAX_AGE = 7 * 24 * 3600
-INVITATION_SALT = "merchants.invitation"
-
-
-def invitation_token(invitation: Invitation) -> str:
-    """The signed, expiring token of an invitation's link."""
-    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
 
 
 def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any) -> Invitation:
@@ -44,7 +40,7 @@ def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any)
             raise AlreadyMember
         Invitation.objects.filter(merchant=merchant, email=email, accepted_at__isnull=True).delete()
         invitation = Invitation.objects.create(merchant=merchant, email=email, role=role, invited_by=invited_by)
-        transaction.on_commit(lambda: emails.invitation(invitation, invitation_token(invitation)))
+        notify_on_commit(tasks.send_invitation, invitation.pk)
     return invitation
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.emails import send_templated_email
+from portal.notices import send_once
 from portal.roles import staff_with_role
 from privacy.models import SecurityAlert
 
@@ -18,21 +17,19 @@ def security_team() -> list[Any]:
     return list(staff_with_role("security"))
 
 
-def send_alert(*, alert_id: int) -> int:
-    """Email one alert to every member of the security role, each in their language (once)."""
-    with transaction.atomic():
-        alert = SecurityAlert.objects.select_for_update(of=("self",)).get(pk=alert_id)
-        if alert.sent_at is not None:
-            return 0
-        team = security_team()
-        for person in team:
-            send_templated_email(
-                to=[person.email],
-                template="privacy/email/security_alert",
-                context={"alert": alert, "events_url": reverse("admin:audit_securityevent_changelist")},
-                language=person.language,
-            )
-        alert.recipients = len(team)
-        alert.sent_at = timezone.now()
-        alert.save(update_fields=["recipients", "sent_at"])
+def _send(alert: SecurityAlert) -> int:
+    team = security_team()
+    for person in team:
+        send_templated_email(
+            to=[person.email],
+            template="privacy/email/security_alert",
+            context={"alert": alert, "events_url": reverse("admin:audit_securityevent_changelist")},
+            language=person.language,
+        )
+    SecurityAlert.objects.filter(pk=alert.pk).update(recipients=len(team))
     return len(team)
+
+
+def send_alert(*, alert_id: int) -> int:
+    """Email one alert to every member of the security role, each in their language (once: `sent_at`)."""
+    return send_once(SecurityAlert, alert_id, marker="sent_at", send=_send)

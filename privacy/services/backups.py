@@ -28,7 +28,7 @@ from django.db import connection
 from audit.crypto import backup_crypter
 from audit.security import Kind, record_event
 from privacy.errors import BackupError
-from privacy.services.erasure import reapply_journaled_erasures
+from privacy.services import erasure
 
 MAGIC = b"PORTAL-BACKUP-1\n"
 CHUNK = 4 * 1024 * 1024
@@ -176,7 +176,7 @@ def restore_backup(*, path: Path) -> dict[str, Any]:
                 raise BackupError(f"{name} in the backup is damaged")
         _restore_database(work / manifest["database"])
         _restore_files(work / "private.tar.gz")
-    reerased = reapply_journaled_erasures()
+    reerased = erasure.reapply_journaled_erasures()
     record_event(Kind.RESTORE, file=Path(path).name, created_at=manifest["created_at"], reerased=len(reerased))
     return {**manifest, "reerased": reerased}
 

@@ -27,6 +27,8 @@ from audit.security import Kind, record_event
 from merchants.models import Membership, User
 from portal import state
 from portal.emails import send_templated_email
+from portal.notices import notify_on_commit, send_once
+from privacy import tasks
 from privacy.errors import ErasurePending, IllegalTransition, StaffCannotUseErasure
 from privacy.models import ErasureRequest
 
@@ -80,7 +82,8 @@ def reject(*, erasure: ErasureRequest, by: User, note: str) -> ErasureRequest:
     with transaction.atomic():
         erasure = ERASURE.move(erasure.pk, to=Status.REJECTED, by=by, note=note, changes=_decision(by=by, note=note))
         user = erasure.user
-        transaction.on_commit(lambda: _report(erasure, email=user.email))
+        ErasureRequest.objects.filter(pk=erasure.pk).update(report_to=user.email)
+        notify_on_commit(tasks.report_erasure, erasure.pk)
     return erasure
 
 
@@ -102,7 +105,8 @@ def approve(*, erasure: ErasureRequest, by: User, note: str = "", request: Any =
         record_event(Kind.ERASURE_COMPLETED, request, user=by, erasure_id=erasure.pk, erased_user_id=user.pk)
         # Journaled once committed: a rolled-back erasure must never be replayed by a restore.
         transaction.on_commit(lambda: journal_erasure(user_id=user.pk, joined_at=user.date_joined))
-        transaction.on_commit(lambda: _report(erasure, email=email))
+        ErasureRequest.objects.filter(pk=erasure.pk).update(report_to=email)
+        notify_on_commit(tasks.report_erasure, erasure.pk)
     return erasure
 
 
@@ -197,6 +201,19 @@ def companies_left_alone(user: User) -> list[int]:
     return list(
         Membership.objects.filter(user=user).exclude(merchant_id__in=shared).values_list("merchant_id", flat=True)
     )
+
+
+def report(*, erasure_id: int) -> int:
+    """Email the member the decision on their request, to the address they had; a second run sends nothing.
+
+    The address is kept on the request (encrypted) until the email is out, then blanked."""
+    return send_once(ErasureRequest, erasure_id, marker="reported_at", send=_send_report)
+
+
+def _send_report(erasure: ErasureRequest) -> int:
+    _report(erasure, email=erasure.report_to)
+    ErasureRequest.objects.filter(pk=erasure.pk).update(report_to="")
+    return 1
 
 
 def _report(erasure: ErasureRequest, *, email: str) -> None:

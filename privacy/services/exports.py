@@ -27,6 +27,7 @@ from audit.security import Kind, record_event
 from merchants.models import User
 from portal import state
 from portal.emails import send_templated_email
+from portal.notices import notify_on_commit, send_once
 from portal.spreadsheets import csv_dict_writer
 from privacy import tasks
 from privacy.errors import ExportLinkExpired, ExportPending, IllegalTransition
@@ -142,7 +143,7 @@ def build(*, export_id: int) -> DataExport:
         expires_at = now + timedelta(hours=settings.PRIVACY_EXPORT_LINK_HOURS)
         changes = {"file_name": file_name, "size": len(data), "ready_at": now, "expires_at": expires_at}
         EXPORT.apply(export, to=Status.READY, changes=changes)
-        transaction.on_commit(lambda: _email_link(export))
+        notify_on_commit(tasks.email_export_link, export.pk)
     return export
 
 
@@ -154,13 +155,19 @@ def download_url(export: DataExport) -> str:
     return reverse("privacy:export_download", args=[download_token(export)])
 
 
-def _email_link(export: DataExport) -> None:
+def _email_link(export: DataExport) -> int:
     send_templated_email(
         to=[export.user.email],
         template="privacy/email/export_ready",
         context={"url": settings.SITE_URL + download_url(export), "expires_at": export.expires_at},
         language=export.user.language,
     )
+    return 1
+
+
+def email_link(*, export_id: int) -> int:
+    """Email the member the link to their ready export; a second run sends nothing."""
+    return send_once(DataExport, export_id, marker="link_sent_at", send=_email_link)
 
 
 def open_download(*, token: str, user: User, request: Any = None) -> tuple[DataExport, bytes]:

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from merchants.models import Membership, User
 from portal import state
 from portal.emails import send_templated_email
+from portal.notices import notify_on_commit, send_once
 from privacy import tasks
 from privacy.errors import IllegalTransition, PrivacyError
-from privacy.models import Incident, IncidentEvent
+from privacy.models import Incident, IncidentEvent, IncidentNotice
 
 Status = Incident.Status
 
@@ -72,38 +73,40 @@ def move(incident: Incident, *, to: str, by: User, note: str = "") -> Incident:
             check_notice_ready(incident)
         INCIDENT.apply(incident, to=to, by=by, note=note, changes={STAMP[to]: timezone.now()})
         if to == Status.NOTIFIED:
-            tasks.notify_incident.delay_on_commit(incident.pk)
+            notify_on_commit(tasks.notify_incident, incident.pk)
     return incident
 
 
 def notify_affected(*, incident_id: int) -> int:
-    """Email the notice to the owners of each affected merchant, each in their language; return how many."""
+    """Email the notice to the owners of each affected merchant, each in their language; return how many.
 
-    with transaction.atomic():
-        incident = lock_incident(incident_id)
-        if incident.notices_sent:
-            return 0  # already sent: a retried job sends nothing twice
-        sent = _send_notices(incident)
-        incident.notices_sent = sent
-        incident.save(update_fields=["notices_sent"])
-    return sent
-
-
-def _send_notices(incident: Incident) -> int:
+    Each owner's notice is a row (`IncidentNotice`) sent once by `send_once`: no lock is held while the
+    emails go out, a retried job sends only those not sent yet, and `notices_sent` counts what went out."""
+    incident = Incident.objects.get(pk=incident_id)
     owners = (
         Membership.objects.filter(merchant__in=incident.affected_merchants.all(), role=Membership.Role.OWNER)
-        .select_related("user", "merchant")
+        .filter(user__is_active=True)
         .order_by("pk")
     )
+    IncidentNotice.objects.bulk_create(
+        [IncidentNotice(incident=incident, membership=membership) for membership in owners], ignore_conflicts=True
+    )
     sent = 0
-    for membership in owners:
-        if not membership.user.is_active:
-            continue
-        send_templated_email(
-            to=[membership.user.email],
-            template="privacy/email/incident_notice",
-            context={"incident": incident, "merchant": membership.merchant},
-            language=membership.user.language,
-        )
-        sent += 1
+    waiting = IncidentNotice.objects.filter(incident=incident, sent_at__isnull=True)
+    for notice_id in waiting.values_list("pk", flat=True):
+        sent += send_once(IncidentNotice, notice_id, marker="sent_at", send=_send_notice)
+    Incident.objects.filter(pk=incident.pk).update(
+        notices_sent=IncidentNotice.objects.filter(incident=incident, sent_at__isnull=False).count()
+    )
     return sent
+
+
+def _send_notice(notice: IncidentNotice) -> int:
+    membership = Membership.objects.select_related("user", "merchant").get(pk=notice.membership_id)
+    send_templated_email(
+        to=[membership.user.email],
+        template="privacy/email/incident_notice",
+        context={"incident": notice.incident, "merchant": membership.merchant},
+        language=membership.user.language,
+    )
+    return 1
