@@ -96,7 +96,7 @@ def check(request: HttpRequest, name: str) -> None:
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     """429 with Retry-After; JSON for API clients and webhooks, plain text otherwise."""
     wants_json = "json" in request.headers.get("Accept", "") or request.content_type == "application/json"
-    if wants_json or request.path.startswith(("/api/", "/webhooks/")):
+    if wants_json or "/api/" in request.path or "/webhooks/" in request.path:
         response: HttpResponse = JsonResponse({"error": "rate_limited", "retry_after": retry_after}, status=429)
     else:
         response = HttpResponse("Too many requests. Please try again later.", status=429, content_type="text/plain")
