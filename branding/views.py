@@ -21,6 +21,7 @@ from branding.models import BrandingRequest
 from branding.services.kits import DETAIL_FIELDS
 from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from portal.http import client_ip
+from portal.ratelimit import rate_limited
 from portal.uploads import private_file_response
 
 #: Members who may commission work and answer for it; viewers read only.
@@ -227,6 +228,7 @@ def _kit_initial(kit: Any) -> dict[str, Any]:
 
 
 @member_required
+@rate_limited("uploads", methods=("POST",))
 def brand_kit(request: MerchantRequest) -> HttpResponse:
     """The active kit and its versions; owners and buyers upload their own logo and details."""
     current = selectors.active_brand_kit(merchant=request.merchant)

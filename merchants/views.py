@@ -22,6 +22,7 @@ from merchants.adapter import supported_language
 from merchants.forms import AnswerForm, ApplicationForm, DocumentForm, InviteForm, MerchantSettingsForm, RoleForm
 from merchants.models import Application, Membership
 from portal.http import client_ip
+from portal.ratelimit import rate_limited
 from portal.uploads import private_file_response
 
 OWNER = (Membership.Role.OWNER,)
@@ -37,6 +38,7 @@ def _posted(request: HttpRequest) -> tuple[Any, Any]:
 
 
 @verified_email_required
+@rate_limited("uploads", methods=("POST",))
 def apply(request: SignedInRequest) -> HttpResponse:
     """Fill and submit the application; afterwards, follow its status and answer questions."""
     application = selectors.application_of(user=request.user)
@@ -143,6 +145,7 @@ def home(request: MerchantRequest) -> HttpResponse:
 
 
 @member_required
+@rate_limited("invitations", methods=("POST",))
 def members(request: MerchantRequest) -> HttpResponse:
     """The company's members; owners invite, change roles and remove."""
     is_owner = request.membership.role == Membership.Role.OWNER

@@ -15,6 +15,7 @@ from orders.extensions import order_links
 from orders.forms import CheckoutForm, CsvUploadForm, OrderFilterForm, QuantityForm, QuickOrderForm
 from orders.models import Order, Product
 from orders.money import BASE_CURRENCY, Money
+from portal.ratelimit import rate_limited
 from portal.uploads import private_file_response
 
 PAGE_SIZE = 24
@@ -139,6 +140,7 @@ def cart_quick(request: MerchantRequest) -> HttpResponse:
 
 @require_POST
 @member_required(roles=ACTING_ROLES)
+@rate_limited("uploads")
 def cart_upload(request: MerchantRequest) -> HttpResponse:
     form = CsvUploadForm(request.POST, request.FILES)
     if form.is_valid():

@@ -22,6 +22,7 @@ from payments import selectors, services
 from payments.forms import ProofForm
 from payments.models import BankTransfer, PaymentAttempt, Provider
 from portal.http import client_ip
+from portal.ratelimit import rate_limited
 from portal.uploads import private_file_response
 
 logger = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ def bank_transfer(request: MerchantRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @member_required(roles=ACTING_ROLES)
+@rate_limited("uploads")
 def proof_upload(request: MerchantRequest, reference: str) -> HttpResponse:
     """Add a proof of transfer (checked by content, kept private)."""
     order = _order(request, reference)
@@ -218,6 +220,7 @@ def proof_download(request: MerchantRequest, reference: str, pk: int) -> HttpRes
 @csrf_exempt
 @never_cache
 @require_POST
+@rate_limited("webhooks")
 def webhook(request: HttpRequest, provider: str) -> JsonResponse:
     """A provider's event: verify it, store it once, enqueue its processing. Nothing else happens here."""
     if not services.is_checkout_provider(provider):
@@ -240,6 +243,7 @@ def webhook(request: HttpRequest, provider: str) -> JsonResponse:
 @csrf_exempt
 @never_cache
 @require_POST
+@rate_limited("webhooks")
 def moyasar_invoice_callback(request: HttpRequest) -> JsonResponse:
     """The gateway says an invoice changed: the invoice is read again from the gateway; the call proves nothing."""
     try:

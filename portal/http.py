@@ -18,3 +18,15 @@ def address_behind_proxies(request: HttpRequest) -> str | None:
     if count and len(forwarded) >= count:
         return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The account a sign-in attempt names, for django-axes (AXES_USERNAME_CALLABLE): the staff form's
+    `username`, allauth's `email` or `login`, from the credentials or else the posted form; lower-cased,
+    so that `Owner@Shop.example` and `owner@shop.example` are one account."""
+    for source in (credentials or {}, getattr(request, "POST", None) or {}):
+        for field in ("username", "email", "login"):
+            value = source.get(field)
+            if isinstance(value, str) and value.strip():
+                return value.strip().lower()
+    return None

@@ -4,11 +4,16 @@ Step 1 checks the password but does not log the person in: it only remembers, in
 for a few minutes, who passed it. Step 2 asks for a TOTP code or a single-use backup code and only
 then logs in and marks the session as verified. A staff member without a device is sent, from
 step 1 only, to the enrolment page, which shows a QR code and confirms the device with a first code.
-Every failure (password or code) counts towards the django-axes lockout, per account and per address.
+Every failure (password or code) counts towards the django-axes lockout, per (account, address) pair and
+per address, never per account alone: nobody can lock the owner out from another address. An account
+that failed STAFF_UNDER_ATTACK_FAILURES times from anywhere within the cool-off is under attack: its
+password step then sends every attempt, right or wrong password, on to the code step, so that a password
+alone proves nothing and only the right password with the right code signs in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 from base64 import b32encode
@@ -21,6 +26,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, user_login_failed
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,14 +79,48 @@ def _pending_user(request: HttpRequest) -> Any | None:
     if not pending or time.time() - pending["at"] > settings.STAFF_2FA_PENDING_SECONDS:
         request.session.pop(PENDING_KEY, None)
         return None
+    if pending.get("user_id") is None:
+        return None
     user = get_user_model().objects.filter(pk=pending["user_id"], is_active=True, is_staff=True).first()
     if user is not None:
         user.backend = pending["backend"]
     return user
 
 
+def _account_key(email: str) -> str:
+    return "staff-sign-in-failures:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def _count_account_failure(email: str) -> None:
+    """One more failure for the account, from whatever address (kept for the axes cool-off)."""
+    key = _account_key(email)
+    cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME * 3600) or 1)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=int(settings.AXES_COOLOFF_TIME * 3600) or 1)
+
+
+def under_attack(email: str) -> bool:
+    """Has this account failed too often, from any addresses, for its password step to say anything?"""
+    return int(cache.get(_account_key(email), 0)) >= settings.STAFF_UNDER_ATTACK_FAILURES
+
+
+def _to_code_step(request: HttpRequest, user: Any | None, email: str) -> HttpResponse:
+    """Remember who passed (or, for an account under attack, who claimed) the password step."""
+    request.session.cycle_key()
+    pending: dict[str, Any] = {"user_id": None, "email": email, "at": time.time()}
+    step = "admin:login_verify"
+    if user is not None:
+        pending.update(user_id=user.pk, backend=user.backend)
+        step = "admin:login_verify" if user_has_device(user) else "admin:login_enrol"
+    request.session[PENDING_KEY] = pending
+    return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': _safe_next(request)})}")
+
+
 def _record_failure(request: HttpRequest, email: str, kind: str = "login_failed") -> None:
     user_login_failed.send(sender=__name__, credentials={"username": email}, request=request)
+    _count_account_failure(email)
     user = get_user_model().objects.filter(email__iexact=email).first()
     record_event(kind, request, user=user, username=email, step="staff_sign_in")
 
@@ -102,14 +142,17 @@ def password_step(request: HttpRequest, extra_context: dict | None = None) -> Ht
         user = authenticate(request, username=email, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+        attacked = under_attack(email)
         if user is not None and user.is_staff:
-            request.session.cycle_key()
-            request.session[PENDING_KEY] = {"user_id": user.pk, "backend": user.backend, "at": time.time()}
-            step = "admin:login_verify" if user_has_device(user) else "admin:login_enrol"
-            return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': _safe_next(request)})}")
+            return _to_code_step(request, user, email)
         if user is not None:
             # Right password, but not staff: say nothing more than for a wrong password.
             _record_failure(request, email)
+        else:
+            _count_account_failure(email)  # django-axes heard of it from authenticate() already
+        if attacked:
+            # Under attack: a wrong password looks like a right one; only password and code sign in.
+            return _to_code_step(request, None, email)
         form.add_error(None, _("Please enter the email and password of a staff account."))
     context = {**(extra_context or {}), "form": form, "title": _("Staff sign-in"), "next": _safe_next(request)}
     return render(request, "portal/staff/password.html", context)
@@ -117,6 +160,9 @@ def password_step(request: HttpRequest, extra_context: dict | None = None) -> Ht
 
 def verify_step(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
     """Step 2: a TOTP code or a backup code for the user who just gave their password."""
+    pending = request.session.get(PENDING_KEY) or {}
+    if pending.get("user_id") is None and pending.get("email") and _pending_fresh(pending):
+        return _decoy_verify(request, pending["email"], extra_context)
     user = _pending_user(request)
     if user is None:
         return redirect("admin:login")
@@ -132,6 +178,28 @@ def verify_step(request: HttpRequest, extra_context: dict | None = None) -> Http
             _finish_login(request, user, device)
             return redirect(_safe_next(request))
         _record_failure(request, user.email, kind="code_failed")
+        if getattr(request, "axes_locked_out", False):
+            request.session.pop(PENDING_KEY, None)
+            return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+        form.add_error("code", _("This code is not valid. Codes can be used only once."))
+    return render(
+        request,
+        "portal/staff/verify.html",
+        {**(extra_context or {}), "form": form, "title": _("Second factor"), "next": _safe_next(request)},
+    )
+
+
+def _pending_fresh(pending: dict) -> bool:
+    return time.time() - pending.get("at", 0) <= settings.STAFF_2FA_PENDING_SECONDS
+
+
+def _decoy_verify(request: HttpRequest, email: str, extra_context: dict | None) -> HttpResponse:
+    """The code step after a wrong password on an account under attack: the same page, never a sign-in."""
+    if not AxesProxyHandler.is_allowed(request, {"username": email}):
+        return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _record_failure(request, email, kind="code_failed")
         if getattr(request, "axes_locked_out", False):
             request.session.pop(PENDING_KEY, None)
             return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)

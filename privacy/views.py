@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from merchants.access import MerchantRequest, member_required
 from merchants.models import Membership
+from portal.ratelimit import rate_limited
 from privacy import selectors
 from privacy.errors import PrivacyError
 from privacy.forms import CompanyContactForm, ConsentForm, EmailChangeForm, ErasureForm, ProfileForm
@@ -108,6 +109,7 @@ def save_consents(request: MerchantRequest) -> HttpResponse:
 
 @require_POST
 @member_required
+@rate_limited("exports")
 def request_export(request: MerchantRequest) -> HttpResponse:
     """Queue an export; the link arrives by email and appears here."""
     try:
@@ -120,6 +122,7 @@ def request_export(request: MerchantRequest) -> HttpResponse:
 
 
 @member_required
+@rate_limited("exports")
 def download_export(request: MerchantRequest, token: str) -> HttpResponse:
     """The member's own export, while its signed link is valid."""
     try:

@@ -19,6 +19,7 @@ from branding.selectors import active_brand_kit
 from merchants.access import ACTING_ROLES, MerchantRequest, member_required
 from orders.models import Order
 from orders.selectors import lines_of
+from portal.ratelimit import rate_limited
 from shipping import masking, selectors, services
 from shipping.forms import ConsigneeCsvForm, ConsigneeForm, NotifyForm
 from shipping.models import Shipment
@@ -110,6 +111,7 @@ def consignee_add(request: MerchantRequest, reference: str) -> HttpResponse:
 
 @member_required(roles=ACTING_ROLES)
 @require_POST
+@rate_limited("uploads")
 def consignee_upload(request: MerchantRequest, reference: str) -> HttpResponse:
     order = _order(request, reference)
     form = ConsigneeCsvForm(request.POST, request.FILES)
@@ -185,6 +187,7 @@ def order_shipments(request: MerchantRequest, reference: str) -> HttpResponse:
 
 @member_required
 @require_GET
+@rate_limited("json")
 def order_progress(request: MerchantRequest, reference: str) -> JsonResponse:
     """Done / failed / pending counts, polled by the progress bar."""
     order = _order(request, reference)
@@ -238,6 +241,7 @@ def api_member_required(roles: tuple[str, ...] | None = None) -> Callable[..., A
 
 @api_member_required()
 @require_http_methods(["GET", "POST"])
+@rate_limited("json")
 def api_consignees(request: MerchantRequest, reference: str) -> JsonResponse:
     """GET: the order's consignees, masked, paginated. POST: add consignees (one object or a list)."""
     order = _order(request, reference)

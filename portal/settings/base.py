@@ -269,11 +269,18 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Wholesale portal")
 OTP_TOTP_THROTTLE_FACTOR = 1
 STAFF_2FA_PENDING_SECONDS = 600  # how long a password check waits for its second factor
 
-# Login throttling (django-axes): a handful of failures locks out the account and the address.
+# Login throttling (django-axes): a handful of failures locks out one (account, address) pair, or one
+# address trying many accounts; never an account alone, so nobody can lock the owner out from elsewhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+# Staff sign in with `username`, merchants through allauth with `email` (or `login`): one lower-cased key.
+AXES_USERNAME_CALLABLE = "portal.http.axes_username"
+# A staff account that failed this many times (from any addresses) within the cool-off is under attack:
+# its password step no longer tells a right password from a wrong one, only password and code together
+# sign in (the owner, from a new address, still signs in with both).
+STAFF_UNDER_ATTACK_FAILURES = env.int("STAFF_UNDER_ATTACK_FAILURES", default=10)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)  # trusted reverse proxies in front of the app
@@ -291,7 +298,24 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# allauth's limits: its "key" for login_failed is (email, client address) (merchants.adapter), and the
+# password reset counts per address only, so that nobody can block another merchant's sign-in or reset.
+# The client address is portal.http.client_ip (AccountAdapter.get_client_ip), as for every limiter.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/ip,5/5m/key",
+    "reset_password": "20/m/ip",
+    "signup": "20/m/ip",
+}
+
+# Our own limits (portal.ratelimit), per client address and per signed-in account: "count/period".
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    "webhooks": {"ip": env.str("RATE_LIMIT_WEBHOOKS", default="120/m")},
+    "exports": {"ip": "10/m", "user": env.str("RATE_LIMIT_EXPORTS", default="5/m")},
+    "uploads": {"ip": "30/m", "user": env.str("RATE_LIMIT_UPLOADS", default="20/m")},
+    "invitations": {"ip": "20/h", "user": env.str("RATE_LIMIT_INVITATIONS", default="10/h")},
+    "json": {"ip": "120/m", "user": env.str("RATE_LIMIT_JSON", default="60/m")},
+}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"  # "https" in production.py
