@@ -266,7 +266,11 @@ EXCHANGE_RATE_MAX_AGE_HOURS = env.int("EXCHANGE_RATE_MAX_AGE_HOURS", default=48)
 
 # Staff two-factor authentication (django-otp).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Wholesale portal")
-OTP_TOTP_THROTTLE_FACTOR = 1
+# django-otp's own throttle is per device: failed codes from any address would delay the owner's right code
+# from every other one. Code failures are limited by django-axes instead, per (account, address) and per
+# address, like passwords (below), so no client can lock another out.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 STAFF_2FA_PENDING_SECONDS = 600  # how long a password check waits for its second factor
 
 # Login throttling (django-axes): a handful of failures locks out one (account, address) pair, or one
