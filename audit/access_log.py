@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AbstractBaseUser
 
 from audit.models import StaffAccess
 
 
 def record_staff_access(
-    *, staff: Any, model: str, object_id: str, action: str, unmasked: bool, ip_address: str | None
+    *, staff: AbstractBaseUser, model: str, object_id: str, action: str, unmasked: bool, ip_address: str | None
 ) -> StaffAccess:
     """Record that `staff` opened (or listed) records of `model`, and whether they saw values unmasked."""
     (row,) = record_staff_accesses(
@@ -18,12 +18,13 @@ def record_staff_access(
 
 
 def record_staff_accesses(
-    *, staff: Any, model: str, object_ids: list[str], action: str, unmasked: bool, ip_address: str | None
+    *, staff: AbstractBaseUser, model: str, object_ids: list[str], action: str, unmasked: bool, ip_address: str | None
 ) -> list[StaffAccess]:
     """The same for many records at once (the merged slips of an order): one row each, one INSERT in all."""
     return StaffAccess.objects.bulk_create(
         StaffAccess(
-            staff=staff, model=model, object_id=str(object_id)[:64], action=action, unmasked=unmasked,
+            staff=staff,  # type: ignore[misc]  # the project's user model, which `audit` may not name
+            model=model, object_id=str(object_id)[:64], action=action, unmasked=unmasked,
             ip_address=ip_address,
         )
         for object_id in object_ids

@@ -4,9 +4,10 @@ mixin that logs and masks personal data (given to every admin of a registered mo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -131,7 +132,7 @@ class PersonalDataAdminMixin:
         response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
         if request.method == "GET" and response.status_code == 200 and self._personal() is not None:
             record_staff_access(
-                staff=request.user,
+                staff=cast(AbstractBaseUser, request.user),  # admin pages: a signed-in staff member
                 model=self.model._meta.label_lower,
                 object_id=object_id,
                 action=StaffAccess.Action.VIEW,
@@ -144,7 +145,7 @@ class PersonalDataAdminMixin:
         response = super().changelist_view(request, extra_context)  # type: ignore[misc]
         if request.method == "GET" and response.status_code == 200 and self._personal() is not None:
             record_staff_access(
-                staff=request.user,
+                staff=cast(AbstractBaseUser, request.user),  # admin pages: a signed-in staff member
                 model=self.model._meta.label_lower,
                 object_id="",
                 action=StaffAccess.Action.LIST,

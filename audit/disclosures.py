@@ -78,6 +78,8 @@ def record_emails_sent(*, to: Iterable[str], purpose: str, service: str) -> list
     ]
 
 
+# `Any`: `memberships` is the reverse relation of merchants' Membership, on the project's user model, which
+# `audit` may not name (AbstractBaseUser has no `memberships`).
 def _first_merchant(user: Any) -> Any:
     """The member's company (their first membership's, for the rare member of several)."""
     memberships = sorted(user.memberships.all(), key=lambda m: m.pk)

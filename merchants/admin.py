@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from merchants import services
+from merchants.access import user_of
 from merchants.forms import ReviewNoteForm
 from merchants.models import Application, ApplicationEvent, Membership, Merchant, MerchantSettingChange, User
 from portal.admin_tools import HistoryInline
@@ -170,11 +171,11 @@ class ApplicationAdmin(admin.ModelAdmin):
         ip, pk = client_ip(request), application.pk
         try:
             if action == "approve":
-                merchant = services.approve_application(application_id=pk, reviewer=request.user, note=text, ip=ip)
+                merchant = services.approve_application(application_id=pk, reviewer=user_of(request), note=text, ip=ip)
             elif action == "reject":
-                services.reject_application(application_id=pk, reviewer=request.user, reason=text, ip=ip)
+                services.reject_application(application_id=pk, reviewer=user_of(request), reason=text, ip=ip)
             else:
-                services.ask_for_information(application_id=pk, reviewer=request.user, question=text, ip=ip)
+                services.ask_for_information(application_id=pk, reviewer=user_of(request), question=text, ip=ip)
         except services.MerchantsError as exc:
             self.message_user(request, str(exc.message), messages.ERROR)
         else:

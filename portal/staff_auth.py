@@ -106,7 +106,7 @@ def under_attack(email: str) -> bool:
     return int(cache.get(_account_key(email), 0)) >= settings.STAFF_UNDER_ATTACK_FAILURES
 
 
-def _to_code_step(request: HttpRequest, user: Any | None, email: str) -> HttpResponse:
+def _to_code_step(request: HttpRequest, user: AbstractBaseUser | None, email: str) -> HttpResponse:
     """Remember who passed (or, for an account under attack, who claimed) the password step."""
     request.session.cycle_key()
     pending: dict[str, Any] = {"user_id": None, "email": email, "at": time.time()}
@@ -125,9 +125,10 @@ def _record_failure(request: HttpRequest, email: str, kind: str = "login_failed"
     record_event(kind, request, user=user, username=email, step="staff_sign_in")
 
 
-def _finish_login(request: HttpRequest, user: Any, device: Any) -> None:
+def _finish_login(request: HttpRequest, user: AbstractBaseUser, device: Any) -> None:
     request.session.pop(PENDING_KEY, None)
-    login(request, user, backend=user.backend)  # rotates the session key
+    # rotates the session key; `type: ignore`: the project's user model, which `portal` may not name
+    login(request, user, backend=user.backend)  # type: ignore[arg-type]
     otp_login(request, device)
 
 

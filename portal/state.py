@@ -57,7 +57,7 @@ class Move:
     before: str
     after: str
     #: the acting user (the project's user model, which `portal` may not name)
-    by: Any = None
+    by: AbstractBaseUser | None = None
     source: str = ""
     note: str = ""
     ip: str | None = None

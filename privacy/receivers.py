@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from encrypted_model_fields import fields
 
 from audit.security import Kind, note_login, record_event
+from merchants.models import User
 from privacy import security
 from privacy.services import profile
 
@@ -42,14 +43,14 @@ def on_locked_out(sender: Any, request: HttpRequest | None = None, username: str
     )
 
 
-def on_logged_in(sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:
+def on_logged_in(sender: Any, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any) -> None:
     """A sign-in: recorded, and compared with the addresses and browsers seen before."""
     if user is not None and user.pk:
         note_login(request, user)
 
 
 def on_mfa_failed(
-    sender: Any, request: HttpRequest | None = None, user: Any = None, authenticator: Any = None, **kwargs: Any
+    sender: Any, request: HttpRequest | None = None, user: User | None = None, authenticator: Any = None, **kwargs: Any
 ) -> None:
     """A member's wrong second-factor code (allauth MFA: an authenticator app or a recovery code), at sign-in or
     when asked to confirm it is them: a code failure, counted for the burst alert like a staff code."""

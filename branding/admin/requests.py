@@ -20,6 +20,7 @@ from branding.admin.filters import DeadlineFilter, ExtraRoundsFilter
 from branding.documents import render_proof_sheet
 from branding.forms import AdvanceForm, CommentForm, ProofForm, QuoteForm
 from branding.models import BrandingRequest, Comment, Proof, RequestEvent
+from merchants.access import user_of
 from portal.admin_tools import HistoryInline
 from portal.http import client_ip
 
@@ -165,7 +166,7 @@ class BrandingRequestAdmin(admin.ModelAdmin):
         moved, refused = 0, []
         for item in queryset.select_related(None).only("pk", "reference"):
             try:
-                services.advance(request_id=item.pk, by=request.user, to=to, ip=client_ip(request))
+                services.advance(request_id=item.pk, by=user_of(request), to=to, ip=client_ip(request))
             except services.BrandingError:
                 refused.append(item.reference)
             else:
@@ -262,7 +263,7 @@ class BrandingRequestAdmin(admin.ModelAdmin):
         form = QuoteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.send_quote(request_id=pk, by=request.user, ip=client_ip(request), **form.cleaned_data)
+                services.send_quote(request_id=pk, by=user_of(request), ip=client_ip(request), **form.cleaned_data)
             except services.BrandingError as exc:
                 form.add_error(None, str(exc.message))
             else:
@@ -276,7 +277,7 @@ class BrandingRequestAdmin(admin.ModelAdmin):
             try:
                 proof = services.send_proof(
                     request_id=pk,
-                    by=request.user,
+                    by=user_of(request),
                     upload=form.cleaned_data["file"],
                     artwork=form.cleaned_data["artwork"] or None,
                     notes=form.cleaned_data["notes"],
@@ -306,7 +307,7 @@ class BrandingRequestAdmin(admin.ModelAdmin):
             try:
                 services.advance(
                     request_id=pk,
-                    by=request.user,
+                    by=user_of(request),
                     to=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     ip=client_ip(request),
@@ -322,7 +323,7 @@ class BrandingRequestAdmin(admin.ModelAdmin):
         form = CommentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.add_comment(request=item, by=request.user, body=form.cleaned_data["body"])
+                services.add_comment(request=item, by=user_of(request), body=form.cleaned_data["body"])
             except services.BrandingError as exc:
                 form.add_error(None, str(exc.message))
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -68,7 +68,7 @@ def _record(request_: BrandingRequest, move_: state.Move) -> None:
         request=request_,
         status=move_.after,
         action=move_.details.get("action") or DEFAULT_ACTION[Status(move_.after)],
-        by=move_.by,
+        by=cast(User, move_.by),
         note=move_.note,
         ip_address=move_.ip,
         extra_round=bool(move_.details.get("extra_round")),
@@ -133,7 +133,7 @@ def file_request(
 def send_quote(
     *,
     request_id: int,
-    by: Any,
+    by: User,
     price: Decimal,
     lead_days: int,
     rounds: int,
@@ -180,7 +180,7 @@ def withdraw_request(*, request_id: int, by: User, reason: str = "", ip: str | N
 def send_proof(
     *,
     request_id: int,
-    by: Any,
+    by: User,
     upload: UploadedFile,
     notes: str = "",
     artwork: UploadedFile | None = None,
@@ -256,7 +256,7 @@ def approve_proof(*, request_id: int, by: User, version: int, ip: str | None = N
         return kit_from_approved_proof(request=request, proof=proof, by=by) if proof.artwork else None
 
 
-def advance(*, request_id: int, by: Any, to: str, note: str = "", ip: str | None = None) -> BrandingRequest:
+def advance(*, request_id: int, by: User, to: str, note: str = "", ip: str | None = None) -> BrandingRequest:
     """Staff move a request to production, to delivered, or cancel it (with the reason)."""
     if to not in STAFF_MOVES:
         raise NotStaffMove
@@ -268,7 +268,7 @@ def advance(*, request_id: int, by: Any, to: str, note: str = "", ip: str | None
     return request
 
 
-def add_comment(*, request: BrandingRequest, by: Any, body: str) -> Comment:
+def add_comment(*, request: BrandingRequest, by: User, body: str) -> Comment:
     """A comment on the request; the other side is told by email."""
     if not body.strip():
         raise BrandingError(_("Write a comment first."))

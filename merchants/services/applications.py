@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,6 +22,7 @@ from merchants.models import (
     ApplicationEvent,
     Membership,
     Merchant,
+    User,
     new_merchant_code,
 )
 from merchants.services.locks import lock_application
@@ -80,7 +81,7 @@ def _record(application: Application, move: state.Move) -> None:
     event = ApplicationEvent.objects.create(
         application=application,
         action=ACTIONS[(move.before, move.after)],
-        by=move.by,
+        by=cast(User, move.by),
         note=move.note,
         ip_address=move.ip,
     )
@@ -132,7 +133,7 @@ def remove_document(*, document: ApplicationDocument) -> None:
         transaction.on_commit(lambda: document.file.delete(save=False))
 
 
-def submit_application(*, application: Application, by: Any, ip: str | None = None) -> Application:
+def submit_application(*, application: Application, by: User, ip: str | None = None) -> Application:
     """Send the draft to the review queue."""
     with transaction.atomic():
         application = lock_application(application.pk)
@@ -143,12 +144,12 @@ def submit_application(*, application: Application, by: Any, ip: str | None = No
     return application
 
 
-def _check_reviewer(application: Application, reviewer: Any) -> None:
+def _check_reviewer(application: Application, reviewer: User) -> None:
     if application.applicant_id == reviewer.pk:
         raise OwnApplication
 
 
-def ask_for_information(*, application_id: int, reviewer: Any, question: str, ip: str | None = None) -> Application:
+def ask_for_information(*, application_id: int, reviewer: User, question: str, ip: str | None = None) -> Application:
     """Ask the applicant a question; the application leaves the queue until they answer."""
     with transaction.atomic():
         application = lock_application(application_id)
@@ -164,7 +165,7 @@ def ask_for_information(*, application_id: int, reviewer: Any, question: str, ip
     return application
 
 
-def answer_question(*, application: Application, by: Any, answer: str, ip: str | None = None) -> Application:
+def answer_question(*, application: Application, by: User, answer: str, ip: str | None = None) -> Application:
     """The applicant answers; the application returns to the review queue."""
     with transaction.atomic():
         application = lock_application(application.pk)
@@ -187,7 +188,7 @@ def unused_merchant_code(generate: Callable[[], str] = new_merchant_code) -> str
     return code
 
 
-def approve_application(*, application_id: int, reviewer: Any, note: str = "", ip: str | None = None) -> Merchant:
+def approve_application(*, application_id: int, reviewer: User, note: str = "", ip: str | None = None) -> Merchant:
     """Approve: create the merchant and the applicant's owner membership, exactly once."""
     with transaction.atomic():
         # The row lock makes a second, concurrent approval wait, then find the application approved.
@@ -216,7 +217,7 @@ def approve_application(*, application_id: int, reviewer: Any, note: str = "", i
     return merchant
 
 
-def reject_application(*, application_id: int, reviewer: Any, reason: str, ip: str | None = None) -> Application:
+def reject_application(*, application_id: int, reviewer: User, reason: str, ip: str | None = None) -> Application:
     """Reject with a reason that the applicant sees."""
     with transaction.atomic():
         application = lock_application(application_id)

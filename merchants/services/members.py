@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.models import EmailAddress
 from django.core import signing
 from django.db import transaction
@@ -21,6 +19,7 @@ from merchants.models import (
     Invitation,
     Membership,
     Merchant,
+    User,
 )
 from merchants.services.locks import lock_merchant
 from portal.notices import notify_on_commit
@@ -28,7 +27,7 @@ from portal.notices import notify_on_commit
 INVITATION_MAX_AGE = 7 * 24 * 3600
 
 
-def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: Any) -> Invitation:
+def invite_member(*, merchant: Merchant, email: str, role: str, invited_by: User) -> Invitation:
     """Invite someone by email with a role; they accept through the link in the email.
 
     Inviting an address again replaces its open invitation (new role, new link) rather than adding one.
@@ -51,7 +50,7 @@ def _invitation_pk(token: str) -> int:
         raise InvitationInvalid from exc
 
 
-def _check_invitee(invitation: Invitation | None, user: Any) -> Invitation:
+def _check_invitee(invitation: Invitation | None, user: User) -> Invitation:
     if invitation is None:
         raise InvitationInvalid
     # The invited address must be one the user has proved they own (verified through allauth).
@@ -60,7 +59,7 @@ def _check_invitee(invitation: Invitation | None, user: Any) -> Invitation:
     return invitation
 
 
-def open_invitation(*, token: str, user: Any) -> Invitation:
+def open_invitation(*, token: str, user: User) -> Invitation:
     """The invitation behind a link, if it is still open and addressed to this user; else a refusal."""
     invitation = (
         Invitation.objects.select_related("merchant").filter(pk=_invitation_pk(token), accepted_at__isnull=True).first()
@@ -68,7 +67,7 @@ def open_invitation(*, token: str, user: Any) -> Invitation:
     return _check_invitee(invitation, user)
 
 
-def accept_invitation(*, token: str, user: Any) -> Membership:
+def accept_invitation(*, token: str, user: User) -> Membership:
     """Join the merchant with the invited role, if the signed-in user owns the invited address."""
     pk = _invitation_pk(token)
     with transaction.atomic():

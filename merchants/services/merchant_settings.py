@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from merchants.models import (
     Merchant,
     MerchantSettingChange,
+    User,
 )
 from merchants.services.locks import lock_merchant
 
 SETTINGS = ("may_name_as_partner", "require_two_factor")
 
 
-def change_settings(*, merchant: Merchant, by: Any, values: dict[str, bool], ip: str | None = None) -> list[str]:
+def change_settings(*, merchant: Merchant, by: User, values: dict[str, bool], ip: str | None = None) -> list[str]:
     """Change owner-only settings, recording each change; returns the names of those that changed."""
     changed = []
     with transaction.atomic():

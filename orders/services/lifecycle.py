@@ -18,7 +18,7 @@ while waiting on the network.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -70,7 +70,12 @@ TRANSITIONS: dict[str, set[str]] = {
 
 def _record(order: Order, move: state.Move) -> None:
     OrderEvent.objects.create(
-        order=order, status=move.after, by=move.by, note=move.note, source=move.source, ip_address=move.ip
+        order=order,
+        status=move.after,
+        by=cast(User | None, move.by),
+        note=move.note,
+        source=move.source,
+        ip_address=move.ip,
     )
 
 

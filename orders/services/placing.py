@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
 
-from merchants.models import Merchant
+from merchants.models import Merchant, User
 from orders import tasks
 from orders.errors import (
     BelowMinimum,
@@ -50,7 +49,7 @@ __all__ = [
 def place_order(
     *,
     merchant: Merchant,
-    placed_by: Any,
+    placed_by: User,
     items: list[tuple[Product, int]],
     delivery_mode: str = Order.Delivery.OWN_ADDRESS,
     replaces: Order | None = None,

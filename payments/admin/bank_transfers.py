@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.access_log import record_staff_access
+from merchants.access import user_of
 from orders.money import Money
 from payments import selectors, services
 from payments.admin.common import RECONCILE_PERMISSION, MoneyInline
@@ -143,7 +144,7 @@ class BankTransferAdmin(ReadOnlyAdmin):
                     amount=data["amount"],
                     bank_reference=data["bank_reference"],
                     note=data["note"],
-                    by=request.user,
+                    by=user_of(request),
                     ip_address=client_ip(request),
                 )
             except services.PaymentError as exc:
@@ -170,7 +171,7 @@ class BankTransferAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         item = get_object_or_404(TransferProof, transfer_id=pk, pk=proof)
         record_staff_access(
-            staff=request.user,
+            staff=user_of(request),
             model="payments.transferproof",
             object_id=str(item.pk),
             action="view",  # the proof opened as a download: a look at its content

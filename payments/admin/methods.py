@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from merchants.access import user_of
 from payments import services
 from payments.forms import PaymentMethodForm
 from payments.models import (
@@ -110,7 +111,7 @@ class PaymentMethodAdmin(admin.ModelAdmin):
         services.record_rule_change(
             method=form.instance,
             before=getattr(form, "rule_before", {}),
-            by=request.user,
+            by=user_of(request),
             reason=form.cleaned_data["change_reason"],
             ip_address=client_ip(request),
         )

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from merchants.access import user_of
 from orders.models import Order
 from payments import selectors, services
 from payments.admin.common import REFUND_PERMISSION, MoneyInline
@@ -197,7 +198,7 @@ class OrderPaymentAdmin(ReadOnlyAdmin):
                     payment=payment,
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],
-                    by=request.user,
+                    by=user_of(request),
                     ip_address=client_ip(request),
                 )
             except services.PaymentError as exc:

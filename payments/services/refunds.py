@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from merchants.models import User
 from orders import services as orders
 from orders.money import Money
 from payments.errors import PaymentError, ProviderUnavailable, RefundNotAllowed, RefundUnconfirmed
@@ -41,7 +42,9 @@ def refundable(payment: Payment) -> Decimal:
     return payment.amount - taken
 
 
-def request_refund(*, payment: Payment, amount: Decimal, reason: str, by: Any, ip_address: str | None = None) -> Refund:
+def request_refund(
+    *, payment: Payment, amount: Decimal, reason: str, by: User, ip_address: str | None = None
+) -> Refund:
     """Refund `amount` of a payment (finance staff); refused above what remains refundable.
 
     A refund whose provider answer was lost stays pending with its idempotency key (it still counts against what

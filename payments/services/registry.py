@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from merchants.models import User
 from payments.models import PaymentMethod, PaymentMethodChange
 
 #: the fields of a method whose changes are recorded
@@ -41,7 +42,7 @@ def snapshot(method: PaymentMethod) -> dict[str, Any]:
 
 
 def record_rule_change(
-    *, method: PaymentMethod, before: dict[str, Any], by: Any, reason: str, ip_address: str | None = None
+    *, method: PaymentMethod, before: dict[str, Any], by: User, reason: str, ip_address: str | None = None
 ) -> PaymentMethodChange | None:
     """Record what changed in a method's rules since `before` (nothing when nothing changed)."""
     after = snapshot(method)

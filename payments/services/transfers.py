@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -147,7 +146,7 @@ def reconcile_transfer(
     *,
     transfer: BankTransfer,
     outcome: str,
-    by: Any,
+    by: User,
     note: str,
     amount: Decimal | None = None,
     bank_reference: str = "",

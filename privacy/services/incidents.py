@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,7 @@ STAMP: dict[str, str] = {Status.CONTAINED: "contained_at", Status.NOTIFIED: "not
 
 
 def _record(incident: Incident, move_: state.Move) -> None:
-    IncidentEvent.objects.create(incident=incident, status=move_.after, by=move_.by, note=move_.note)
+    IncidentEvent.objects.create(incident=incident, status=move_.after, by=cast(User, move_.by), note=move_.note)
 
 
 #: The incident's life cycle: the one place its stage changes.

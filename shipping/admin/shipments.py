@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.access_log import record_staff_accesses
 from audit.models import StaffAccess
+from merchants.access import user_of
 from orders.models import Order
 from portal.admin_tools import HistoryInline, ReadOnlyAdmin
 from portal.http import client_ip
@@ -151,7 +152,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
 
     def _log_full_view(self, request: HttpRequest, consignee_ids: list[int]) -> None:
         record_staff_accesses(
-            staff=request.user,
+            staff=user_of(request),
             model=Consignee._meta.label_lower,
             object_ids=[str(consignee_id) for consignee_id in consignee_ids],
             action=StaffAccess.Action.VIEW,
@@ -197,7 +198,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
                 services.staff_move(
                     shipment_id=pk,
                     to=to,
-                    by=request.user,
+                    by=user_of(request),
                     tracking_number=form.cleaned_data["tracking_number"],
                     note=note,
                 )
@@ -216,7 +217,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.retry_shipment(shipment_id=pk, by=request.user, note=form.cleaned_data["reason"])
+                services.retry_shipment(shipment_id=pk, by=user_of(request), note=form.cleaned_data["reason"])
             except services.ShippingError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -277,7 +278,9 @@ class ShipmentAdmin(ReadOnlyAdmin):
             queued = 0
             for shipment in failed:
                 try:
-                    services.retry_shipment(shipment_id=shipment.pk, by=request.user, note=form.cleaned_data["reason"])
+                    services.retry_shipment(
+                        shipment_id=shipment.pk, by=user_of(request), note=form.cleaned_data["reason"]
+                    )
                 except services.ShippingError as exc:
                     self.message_user(request, f"{shipment.reference}: {exc}", messages.ERROR)
                 else:
@@ -300,7 +303,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
     def confirm_cancelled_selected(self, request: HttpRequest, queryset: QuerySet[Shipment]) -> None:
         live = list(queryset.filter(booking_live_at_carrier=True).order_by("pk"))
         for shipment in live:
-            services.confirm_cancelled_at_carrier(shipment_id=shipment.pk, by=request.user)
+            services.confirm_cancelled_at_carrier(shipment_id=shipment.pk, by=user_of(request))
         self.message_user(
             request,
             gettext("%(count)s shipments marked cancelled at the carrier: they can be retried now.")

@@ -16,12 +16,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from merchants.models import User
 from orders import services as order_services
 from orders.models import Order
 from portal import state
@@ -76,7 +77,7 @@ def _record(shipment: Shipment, move_: state.Move) -> None:
         shipment=shipment,
         from_status=move_.before,
         to_status=move_.after,
-        by=move_.by,
+        by=cast(User | None, move_.by),
         source=move_.source,
         note=move_.note[:2000],
     )
@@ -98,7 +99,7 @@ def move_locked(
     shipment: Shipment,
     to: str,
     *,
-    by: Any = None,
+    by: User | None = None,
     source: str,
     note: str = "",
     changes: dict[str, Any] | None = None,
@@ -115,7 +116,7 @@ def move_locked(
 STARTABLE = (Order.Status.PAID, Order.Status.IN_FULFILMENT)
 
 
-def move(*, shipment_id: int, to: str, by: Any = None, source: str, note: str = "") -> Shipment:
+def move(*, shipment_id: int, to: str, by: User | None = None, source: str, note: str = "") -> Shipment:
     """Move a shipment to `to` if the table allows it, recording who, from where and why."""
     with transaction.atomic():
         shipment = lock_shipment(shipment_id)
@@ -197,7 +198,7 @@ def alert_staff(shipment: Shipment, *, plan: ShippingPlan, withheld: bool = Fals
     tasks.alert_fulfilment.delay_on_commit(shipment.pk, withheld)
 
 
-def advance_order(order: Order, *, by: Any) -> None:
+def advance_order(order: Order, *, by: User | None) -> None:
     """The order is shipped once every parcel that was not cancelled has left the warehouse."""
     statuses = set(Shipment.objects.filter(order=order).values_list("status", flat=True))
     left = {S.HANDED_OVER, S.IN_TRANSIT, S.DELIVERED, S.RETURNED}

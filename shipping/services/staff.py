@@ -4,10 +4,10 @@ cancellation, retry, and the confirmation that a booking left live at the carrie
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import transaction
 
+from merchants.models import User
 from orders.models import Order
 from portal.notices import send_once
 from shipping import tasks
@@ -39,7 +39,7 @@ __all__ = [
 S = Shipment.Status
 
 
-def retry_shipment(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
+def retry_shipment(*, shipment_id: int, by: User, note: str = "") -> Shipment:
     """Staff retry a failed shipment: back to pending, the jobs run again (a new carrier key if one was used)."""
     with transaction.atomic():
         shipment = lock_shipment(shipment_id)
@@ -71,7 +71,7 @@ def retry_shipment(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
     return shipment
 
 
-def confirm_cancelled_at_carrier(*, shipment_id: int, by: Any, note: str = "") -> Shipment:
+def confirm_cancelled_at_carrier(*, shipment_id: int, by: User, note: str = "") -> Shipment:
     """Staff confirm that a booking left live at the carrier has been cancelled there, so it may be retried."""
     with transaction.atomic():
         shipment = lock_shipment(shipment_id)
@@ -91,7 +91,7 @@ def confirm_cancelled_at_carrier(*, shipment_id: int, by: Any, note: str = "") -
     return shipment
 
 
-def hand_over(*, shipment_id: int, by: Any, tracking_number: str = "", note: str = "") -> Shipment:
+def hand_over(*, shipment_id: int, by: User, tracking_number: str = "", note: str = "") -> Shipment:
     """Staff hand the parcel to the courier; the in-house courier's tracking number is typed here."""
     with transaction.atomic():
         shipment = lock_shipment(shipment_id)
@@ -137,7 +137,7 @@ def notify_tracking_numbers(*, order_id: int) -> int:
     return send_once(ShippingPlan, plan.pk, marker="tracking_notified_at", send=send)
 
 
-def cancel_shipment(*, shipment_id: int, by: Any, note: str) -> Shipment:
+def cancel_shipment(*, shipment_id: int, by: User, note: str) -> Shipment:
     """Staff cancel a shipment not yet handed over; a carrier booking is cancelled with it."""
     with transaction.atomic():
         booking_guard(shipment_id)  # no booking of this shipment is under way while the carrier cancels it
@@ -154,7 +154,7 @@ def cancel_shipment(*, shipment_id: int, by: Any, note: str) -> Shipment:
     return shipment
 
 
-def staff_move(*, shipment_id: int, to: str, by: Any, tracking_number: str = "", note: str = "") -> Shipment:
+def staff_move(*, shipment_id: int, to: str, by: User, tracking_number: str = "", note: str = "") -> Shipment:
     """A move fulfilment staff make by hand: hand-over (with the tracking number), cancellation, or any other
     move the transition table allows."""
     if to == Shipment.Status.HANDED_OVER:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from merchants.models import User
 from orders import services as order_services
 from orders.models import Order
 from shipping import tasks
@@ -23,7 +22,7 @@ __all__ = [
 S = Shipment.Status
 
 
-def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "payment") -> list[Shipment]:
+def start_white_label_shipping(*, order: Order, by: User | None = None, source: str = "payment") -> list[Shipment]:
     """Create one shipment per consignee of a paid white-label order and start their jobs.
 
     Safe to call again (a payment event delivered twice, or consignees added after payment): only
@@ -62,7 +61,7 @@ def start_white_label_shipping(*, order: Order, by: Any = None, source: str = "p
     return shipments
 
 
-def start_shipping_for_merchant(*, order: Order, by: Any) -> list[Shipment]:
+def start_shipping_for_merchant(*, order: Order, by: User) -> list[Shipment]:
     """The merchant sends a paid order's consignees to the warehouse (when they were added after payment)."""
     if order.delivery_mode != Order.Delivery.WHITE_LABEL:
         raise NotWhiteLabel
