@@ -1,4 +1,4 @@
-"""CSV that a spreadsheet opens as text: every CSV the portal produces is written through `csv_writer`.
+"""CSV that a spreadsheet opens as text: every CSV the portal produces is written through `csv_dict_writer`.
 
 A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return runs as a formula in Excel,
 LibreOffice and Google Sheets (OWASP, "CSV Injection"). Such a cell is written with a leading apostrophe,
@@ -33,24 +33,6 @@ class SafeDictWriter(csv.DictWriter):
     def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
         for row in rowdicts:
             self.writerow(row)
-
-
-class SafeWriter:
-    """`csv.writer` whose cells cannot run as formulas."""
-
-    def __init__(self, stream: IO[str], **options: Any) -> None:
-        self._writer = csv.writer(stream, **options)
-
-    def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([safe_cell(value) for value in row])
-
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        for row in rows:
-            self.writerow(row)
-
-
-def csv_writer(stream: IO[str], **options: Any) -> SafeWriter:
-    return SafeWriter(stream, **options)
 
 
 def csv_dict_writer(stream: IO[str], *, fieldnames: list[str], **options: Any) -> SafeDictWriter:
